@@ -1,0 +1,1 @@
+"""Feature functions shared by the processors: windows, completeness, scoring."""

@@ -1,0 +1,27 @@
+"""Every table nbaray reads or writes, by `dataset.table` name."""
+
+from __future__ import annotations
+
+from nbaray.schemas.columns import TableSchema
+from nbaray.schemas.phase3 import PHASE3_TABLES
+from nbaray.schemas.precompute import (
+    PLAYER_SHOT_ZONE_ANALYSIS,
+    PRECOMPUTE_FAILURES,
+    TEAM_DEFENSE_ZONE_ANALYSIS,
+)
+
+OUTPUT_TABLES: tuple[TableSchema, ...] = (
+    TEAM_DEFENSE_ZONE_ANALYSIS,
+    PLAYER_SHOT_ZONE_ANALYSIS,
+    PRECOMPUTE_FAILURES,
+)
+
+TABLES: dict[str, TableSchema] = {t.qualified_name: t for t in (*PHASE3_TABLES, *OUTPUT_TABLES)}
+
+
+def table(qualified_name: str) -> TableSchema:
+    """The schema of `dataset.table`; a clear error names the known tables otherwise."""
+    try:
+        return TABLES[qualified_name]
+    except KeyError:
+        raise KeyError(f"unknown table {qualified_name!r}; known: {', '.join(sorted(TABLES))}") from None
