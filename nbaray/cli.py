@@ -1,0 +1,147 @@
+"""The `nbaray` command: parse options, build a config, call one function. No logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nbaray.errors import NbarayError
+
+if TYPE_CHECKING:
+    from nbaray.warehouse import LocalConfig
+
+log = logging.getLogger("nbaray")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _warehouse_config(args: argparse.Namespace) -> LocalConfig:
+    from nbaray.warehouse import LocalConfig
+
+    return LocalConfig(root=Path(args.warehouse))
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from nbaray.loading import load_tables, season_dates
+    from nbaray.synth import generate_seasons
+    from nbaray.warehouse import open_warehouse
+
+    frames = generate_seasons(args.seasons, seed=args.seed)
+    counts = load_tables(open_warehouse(_warehouse_config(args)), frames, season_dates(args.seasons))
+    for table, rows in counts.items():
+        print(f"{table}: {rows} rows")
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from nbaray.pipeline.backfill import DATES_PER_TASK, backfill
+
+    summary = backfill(
+        _warehouse_config(args),
+        args.start,
+        args.end,
+        dates_per_task=args.dates_per_task or DATES_PER_TASK,
+        address=args.address,
+        progress=not args.no_progress,
+    )
+    print("\n".join(summary.lines()))
+    return 1 if summary.failed else 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from nbaray.warehouse import open_warehouse
+
+    result = open_warehouse(_warehouse_config(args)).sql(args.query)
+    if args.format == "csv":
+        sys.stdout.write(result.write_csv())
+    elif args.format == "json":
+        sys.stdout.write(result.write_json() + "\n")
+    else:
+        with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=240):
+            print(result)
+    return 0
+
+
+def cmd_schema_ddl(args: argparse.Namespace) -> int:
+    from nbaray.schemas import TABLES
+
+    print("\n\n".join(t.ddl(args.project) for t in TABLES.values()))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--warehouse",
+        default=argparse.SUPPRESS,
+        help="embedded warehouse directory (default: $NBARAY_WAREHOUSE or ./warehouse)",
+    )
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="debug logging")
+
+    main = argparse.ArgumentParser(
+        prog="nbaray",
+        description="Phase 4 of the NBA player-points pipeline as a Ray batch job.",
+        parents=[common],
+    )
+    main.set_defaults(warehouse=os.environ.get("NBARAY_WAREHOUSE", "warehouse"), verbose=False)
+    verbs = main.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    synth = verbs.add_parser("synth", parents=[common], help="write synthetic Phase 3 seasons into the warehouse")
+    synth.add_argument("--seasons", type=int, nargs="+", required=True, help="season years, 2023 = 2023-24")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.set_defaults(run=cmd_synth)
+
+    backfill = verbs.add_parser("backfill", parents=[common], help="compute Phase 4 for a date range on Ray")
+    backfill.add_argument("--start", type=_date, required=True, help="first analysis date, YYYY-MM-DD")
+    backfill.add_argument("--end", type=_date, required=True, help="last analysis date, YYYY-MM-DD")
+    backfill.add_argument("--dates-per-task", type=int, default=None, help="analysis dates per Ray task")
+    backfill.add_argument("--address", default=None, help="Ray cluster address (default: a local 127.0.0.1 cluster)")
+    backfill.add_argument("--no-progress", action="store_true", help="no progress bar")
+    backfill.set_defaults(run=cmd_backfill)
+
+    sql = verbs.add_parser("sql", parents=[common], help="run SQL over the warehouse (tables as dataset.table)")
+    sql.add_argument("query")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.add_argument("--max-rows", type=int, default=50, help="rows shown in table format")
+    sql.set_defaults(run=cmd_sql)
+
+    schema = verbs.add_parser("schema", parents=[common], help="the schema registry")
+    schema_verbs = schema.add_subparsers(dest="schema_verb", required=True, metavar="VERB")
+    ddl = schema_verbs.add_parser("ddl", parents=[common], help="BigQuery CREATE TABLE statements for every table")
+    ddl.add_argument("--project", default=None, help="prefix table names with this project")
+    ddl.set_defaults(run=cmd_schema_ddl)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return args.run(args)
+    except NbarayError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

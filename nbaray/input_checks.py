@@ -1,0 +1,68 @@
+"""Input validation: a Phase 3 frame is checked against the registry before any processor sees it.
+
+Every problem names the table, the column, how many rows, and a few example keys. A run whose
+input fails writes nothing.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from nbaray.errors import InputError
+from nbaray.schemas.columns import TableSchema
+from nbaray.teams import canonical_team
+from nbaray.warehouse.base import examples
+
+TEAM_COLUMNS = frozenset(
+    {"team_abbr", "opponent_team_abbr", "defending_team_abbr", "home_team_tricode", "away_team_tricode"}
+)
+
+# Source dtypes each registry dtype accepts without loss (NUMERIC arrives as Decimal, counts as any int).
+_INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
+_ACCEPTS: dict[type[pl.DataType], tuple[type[pl.DataType], ...]] = {
+    pl.Int64: _INTEGERS,
+    pl.Float64: (pl.Float32, pl.Float64, pl.Decimal, *_INTEGERS),
+    pl.String: (pl.String, pl.Categorical, pl.Enum),
+    pl.Boolean: (pl.Boolean,),
+    pl.Date: (pl.Date,),
+    pl.Datetime: (pl.Datetime,),
+}
+
+
+def checked_input(table: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the registry's columns, dtypes and canonical team codes, or an InputError."""
+    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+    if missing:
+        raise InputError(table.qualified_name, [f"missing column {', '.join(missing)}"])
+    wrong = [
+        f"column {c.name} has type {frame.schema[c.name]}, expected {c.dtype}"
+        for c in table.columns
+        if c.name in frame.columns
+        and frame.schema[c.name] != pl.Null
+        and not isinstance(frame.schema[c.name], _ACCEPTS[type(c.dtype)])
+    ]
+    if wrong:
+        raise InputError(table.qualified_name, wrong)
+    frame = frame.select(
+        (pl.col(c.name) if c.name in frame.columns else pl.lit(None)).cast(c.dtype).alias(c.name) for c in table.columns
+    ).with_columns(canonical_team(c) for c in table.column_names if c in TEAM_COLUMNS)
+
+    problems: list[str] = []
+    for column in table.columns:
+        if not column.nullable:
+            nulls = frame.filter(pl.col(column.name).is_null())
+            if nulls.height:
+                problems.append(f"column {column.name}: {nulls.height} rows are NULL{examples(nulls, table.key)}")
+    duplicated = frame.filter(pl.struct(table.key).is_duplicated())
+    if duplicated.height:
+        key = ", ".join(table.key)
+        problems.append(f"key ({key}): {duplicated.height} rows share a key{examples(duplicated, table.key)}")
+    for check in table.checks:
+        broken = frame.filter(check.violated.fill_null(False))
+        if broken.height:
+            problems.append(
+                f"column {check.column}: {broken.height} rows where {check.description}{examples(broken, table.key)}"
+            )
+    if problems:
+        raise InputError(table.qualified_name, problems)
+    return frame

@@ -1,0 +1,124 @@
+"""The embedded warehouse: `root/dataset/table/YYYY-MM-DD.parquet`, one file per partition date.
+
+A partition is replaced by writing a temporary file beside it and renaming it over the old one,
+so a reader sees the old file or the new one, never a mix. Ray workers that write different
+dates touch different files, so they need no lock.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from nbaray.errors import NbarayError
+from nbaray.schemas.columns import TableSchema
+from nbaray.schemas.registry import TABLES
+from nbaray.warehouse.base import LocalConfig, Warehouse, checked_for_write
+
+_SUFFIX = ".parquet"
+
+
+class LocalWarehouse(Warehouse):
+    def __init__(self, config: LocalConfig) -> None:
+        self.root = Path(config.root)
+
+    def _dir(self, table: TableSchema) -> Path:
+        return self.root / table.dataset / table.name
+
+    def _files(self, table: TableSchema, start: date | None = None, end: date | None = None) -> list[Path]:
+        directory = self._dir(table)
+        if not directory.is_dir():
+            return []
+        files = []
+        for path in sorted(directory.glob(f"*{_SUFFIX}")):
+            day = date.fromisoformat(path.name.removesuffix(_SUFFIX))
+            if (start is None or day >= start) and (end is None or day <= end):
+                files.append(path)
+        return files
+
+    def read(
+        self,
+        table: TableSchema,
+        start: date | None = None,
+        end: date | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pl.DataFrame:
+        names = list(columns) if columns is not None else table.column_names
+        files = self._files(table, start, end)
+        if not files:
+            return table.empty().select(names)
+        return pl.scan_parquet(files).select(names).collect()
+
+    def replace_partitions(self, tables: Mapping[TableSchema, pl.DataFrame], dates: Sequence[date]) -> None:
+        checked = {table: checked_for_write(table, frame, dates) for table, frame in tables.items()}
+        staged: list[tuple[Path, Path]] = []  # (temporary file, partition file)
+        removed: list[Path] = []
+        try:
+            for table, frame in checked.items():
+                directory = self._dir(table)
+                directory.mkdir(parents=True, exist_ok=True)
+                by_date = {key[0]: part for key, part in frame.partition_by(table.partition, as_dict=True).items()}
+                for day in sorted(set(dates)):
+                    target = directory / f"{day.isoformat()}{_SUFFIX}"
+                    part = by_date.get(day)
+                    if part is None or part.is_empty():
+                        removed.append(target)
+                        continue
+                    temporary = directory / f".{day.isoformat()}.{uuid.uuid4().hex}.tmp"
+                    pq.write_table(_to_arrow(table, part), temporary)
+                    staged.append((temporary, target))
+        except OSError as error:
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+            raise NbarayError(f"could not write to the warehouse at {self.root}: {error}") from error
+        # Every file is on disk before the first rename, so a failure above leaves all partitions old.
+        for temporary, target in staged:
+            os.replace(temporary, target)
+        for target in removed:
+            target.unlink(missing_ok=True)
+
+    def partitions(self, table: TableSchema) -> pl.DataFrame:
+        files = self._files(table)
+        return pl.DataFrame(
+            {
+                "partition_date": [date.fromisoformat(p.name.removesuffix(_SUFFIX)) for p in files],
+                "rows": [pq.ParquetFile(p).metadata.num_rows for p in files],
+            },
+            schema={"partition_date": pl.Date(), "rows": pl.Int64()},
+        )
+
+    def sql(self, query: str) -> pl.DataFrame:
+        with duckdb.connect() as con:
+            for table in TABLES.values():
+                con.execute(f'CREATE SCHEMA IF NOT EXISTS "{table.dataset}"')
+                files = self._files(table)
+                if files:
+                    # Views cannot take parameters; the paths are ours, quoted as SQL string literals.
+                    paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+                    con.execute(
+                        f'CREATE VIEW "{table.dataset}"."{table.name}" AS SELECT * FROM read_parquet([{paths}])'
+                    )
+                else:
+                    con.register(f"_empty_{table.dataset}_{table.name}", table.empty().to_arrow())
+                    con.execute(
+                        f'CREATE VIEW "{table.dataset}"."{table.name}" AS '
+                        f'SELECT * FROM "_empty_{table.dataset}_{table.name}"'
+                    )
+            try:
+                relation = con.sql(query)
+                result = None if relation is None else relation.to_arrow_table()
+            except duckdb.Error as error:
+                raise NbarayError(f"SQL error: {str(error).splitlines()[0]}") from error
+        return pl.DataFrame() if result is None else pl.from_arrow(result)
+
+
+def _to_arrow(table: TableSchema, frame: pl.DataFrame) -> pa.Table:
+    return frame.to_arrow().cast(table.arrow_schema)
