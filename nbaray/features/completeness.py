@@ -10,21 +10,27 @@ from datetime import date
 import polars as pl
 
 from nbaray.features.windows import dates_frame, season_start
+from nbaray.schemas.columns import round_half_away
 
 READY_COMPLETENESS_PCT = 70.0  # percent; at or above this a window is ready
+FINAL_GAME_STATUS = 3  # schedule game_status of a game that was played
 
 
 def schedule_team_dates(schedule: pl.DataFrame) -> pl.DataFrame:
-    """Distinct (team_abbr, game_date) a team is scheduled to play, home or away."""
+    """Distinct (team_abbr, game_date) a team played, home or away: final games only.
+
+    A game that never became final (postponed, or still to come) has no data to miss.
+    """
+    schedule = schedule.filter(pl.col("game_status") == FINAL_GAME_STATUS)
     home = schedule.select(pl.col("home_team_tricode").alias("team_abbr"), "game_date")
     away = schedule.select(pl.col("away_team_tricode").alias("team_abbr"), "game_date")
     return pl.concat([home, away]).unique()
 
 
 def completeness_pct(expected: pl.Expr, actual: pl.Expr) -> pl.Expr:
-    """min(100, 100 * actual / expected), rounded to 0.1; NULL when nothing was expected."""
+    """min(100, 100 * actual / expected), rounded to 0.1 half away from zero (D7); NULL when nothing was expected."""
     pct = pl.min_horizontal(pl.lit(100.0), 100.0 * actual / expected)
-    return pl.when(expected > 0).then(pct.round(1)).otherwise(None)
+    return pl.when(expected > 0).then(round_half_away(pct, 1)).otherwise(None)
 
 
 def is_ready(pct: pl.Expr) -> pl.Expr:
@@ -54,7 +60,9 @@ def team_completeness(
     return (
         expected.join(actual, on=["team_abbr", "analysis_date"], how="full", coalesce=True)
         .with_columns(pl.col("expected_games_count", "actual_games_count").fill_null(0))
-        .with_columns(completeness_percentage=completeness_pct(pl.col("expected_games_count"), pl.col("actual_games_count")))
+        .with_columns(
+            completeness_percentage=completeness_pct(pl.col("expected_games_count"), pl.col("actual_games_count"))
+        )
         .with_columns(is_production_ready=is_ready(pl.col("completeness_percentage")))
         .rename({"team_abbr": team_column})
     )
@@ -76,20 +84,22 @@ def player_completeness(
     games; `days` to `D - days <= date < D`.
     """
     keys = players.select("player_lookup", "analysis_date").unique()
-    history = (
-        player_game_summary.select("player_lookup", "team_abbr", "game_date", "game_id")
-        .join(keys, on="player_lookup")
-        .filter(pl.col("game_date") < pl.col("analysis_date"))
+    # Only this season's rows: without one the window has no start and nothing is expected, so an
+    # older row's team could never count. Cutting before pairing keeps the pairing small.
+    rows = player_game_summary.select("player_lookup", "team_abbr", "game_date", "game_id")
+    if not keys.is_empty():
+        first, last = keys["analysis_date"].min(), keys["analysis_date"].max()
+        rows = rows.filter((pl.col("game_date") < last) & (pl.col("game_date") >= season_start(pl.lit(first))))
+    season = rows.join(keys, on="player_lookup").filter(
+        (pl.col("game_date") < pl.col("analysis_date")) & (pl.col("game_date") >= season_start(pl.col("analysis_date")))
     )
-    latest_team = (
-        history.sort("game_date", "game_id", descending=True)
-        .group_by("player_lookup", "analysis_date")
-        .agg(pl.col("team_abbr").first())
-    )
-    season = history.filter(pl.col("game_date") >= season_start(pl.col("analysis_date")))
-    first_row = season.group_by("player_lookup", "analysis_date").agg(pl.col("game_date").min().alias("first_game"))
-    windows = keys.join(latest_team, on=["player_lookup", "analysis_date"], how="left").join(
-        first_row, on=["player_lookup", "analysis_date"], how="left"
+    windows = keys.join(
+        season.group_by("player_lookup", "analysis_date").agg(
+            pl.col("team_abbr").sort_by("game_date", "game_id", descending=True).first(),  # latest row (D7)
+            pl.col("game_date").min().alias("first_game"),
+        ),
+        on=["player_lookup", "analysis_date"],
+        how="left",
     )
     team_games = (
         windows.join(schedule_team_dates(schedule), on="team_abbr")
@@ -115,6 +125,8 @@ def player_completeness(
         keys.join(window_bounds.drop("window_start"), on=["player_lookup", "analysis_date"], how="left")
         .join(actual, on=["player_lookup", "analysis_date"], how="left")
         .with_columns(pl.col("expected_games_count", "actual_games_count").fill_null(0))
-        .with_columns(completeness_percentage=completeness_pct(pl.col("expected_games_count"), pl.col("actual_games_count")))
+        .with_columns(
+            completeness_percentage=completeness_pct(pl.col("expected_games_count"), pl.col("actual_games_count"))
+        )
         .with_columns(is_production_ready=is_ready(pl.col("completeness_percentage")))
     )
