@@ -125,12 +125,11 @@ class TableSchema:
 
 
 def round_half_away(expr: pl.Expr, scale: int) -> pl.Expr:
-    """Round to `scale` decimals, ties away from zero, on the shortest decimal text of the double (D7).
+    """Round to `scale` decimals, ties away from zero, as BigQuery rounds the decimal text of a double (D7).
 
-    Multiplying 1.005 by 100 gives 100.49999999999999; the small nudge relative to the magnitude
-    restores the decimal tie that BigQuery's NUMERIC conversion sees.
+    1.005 is stored as 1.00499999999999989...; its shortest text "1.005" is a tie that BigQuery
+    rounds up. A nudge of a few ulps restores such ties before rounding; it is far too small to
+    move any value whose shortest text is not a tie.
     """
-    factor = 10.0**scale
-    scaled = expr * factor
-    nudged = scaled.abs() * (1 + 4 * 2.220446049250313e-16)
-    return (nudged + 0.5).floor() * scaled.sign() / factor
+    nudged = expr + expr.sign() * expr.abs() * (4 * 2.220446049250313e-16)
+    return nudged.round(scale, mode="half_away_from_zero")

@@ -122,15 +122,9 @@ def test_compute_t2_bos_unrounded_and_stored() -> None:
     assert (bos["games_in_sample"], bos["strongest_zone"], bos["weakest_zone"]) == (15, "perimeter", "mid_range")
     assert (bos["data_quality_tier"], bos["calculation_notes"], bos["analysis_date"]) == ("high", None, D)
     stored = _only(_stored(out.rows), "BOS")
-    # abs: conform's last-place error (see the xfail below) is not this processor's; a wrong digit is.
-    assert {c: stored[c] for c in BOS_STORED} == pytest.approx(BOS_STORED, abs=1e-9)
+    assert {c: stored[c] for c in BOS_STORED} == BOS_STORED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TableSchema.conform (round_half_away) divides by a literal, which Polars computes through the "
-    "reciprocal: 403 * 0.1 stores 40.300000000000004 instead of 40.3",
-)
 def test_conform_stores_the_double_nearest_to_the_rounded_decimal() -> None:
     out = tdza.compute(team_defense_game_summary=_t_games(), schedule=_t_schedule(), analysis_dates=[D])
     assert _only(_stored(out.rows), "BOS")["paint_points_allowed_per_game"] == 40.3
