@@ -78,7 +78,7 @@ def _backfill_chunk(
     """One Ray task: compute `dates` in memory and replace their partitions in every output table."""
     frames = window_inputs({name: pl.from_arrow(t) for name, t in inputs.items()}, dates[0], dates[-1])
     outputs, errors = run_dates(frames, dates, stamp)
-    open_warehouse(config).replace_partitions(outputs, dates)
+    open_warehouse(config).stage_partitions(stamp.run_id, outputs, dates)
     return [
         DateReport(
             day,
@@ -134,34 +134,50 @@ def backfill(
     if bootstrap:
         warehouse.replace_partitions({t: t.empty() for t in output_tables()}, bootstrap)
 
-    with ray_session(address, num_cpus):
-        import ray
-
-        started = time.perf_counter()  # Ray is up: what is timed is the backfill itself
-
-        task = ray.remote(max_retries=3, retry_exceptions=False)(_backfill_chunk)
-        inputs_ref = ray.put({name: frame.to_arrow() for name, frame in inputs.items()})
-        pending = {
-            task.options(name=f"phase4 {batch[0]}..{batch[-1]} ({len(batch)} dates)").remote(
-                inputs_ref, batch, config, stamp
-            ): batch
-            for batch in _task_batches(dates, dates_per_task)
-        }
-        with tqdm(total=len(dates), unit="date", desc="backfill", disable=not progress) as bar:
-            while pending:
-                done, _ = ray.wait(list(pending), num_returns=1)
-                for ref in done:
-                    batch = pending.pop(ref)
-                    try:
-                        reports = ray.get(ref)
-                    except ray.exceptions.RayError as error:
-                        # The task's writes never renamed a file into place: these dates stay as they were.
-                        log.error("task for %s..%s failed: %s", batch[0], batch[-1], error)
-                        reports = [DateReport(day, {}, f"task failed: {_cause(error)}") for day in batch]
-                    summary.reports.extend(reports)
-                    bar.update(len(reports))
-    summary.reports.sort(key=lambda r: r.analysis_date)
-    summary.wall_seconds = time.perf_counter() - started
+    try:
+        with ray_session(address, num_cpus):
+            reports, summary.wall_seconds = _run_tasks(
+                inputs, _task_batches(dates, dates_per_task), config, stamp, progress
+            )
+    except BaseException:
+        warehouse.abort_run(stamp.run_id, output_tables())
+        raise
+    summary.reports = sorted(reports, key=lambda r: r.analysis_date)
+    warehouse.commit_run(stamp.run_id, output_tables(), [r.analysis_date for r in reports if r.rows])
     for line in summary.lines():
         log.info(line)
     return summary
+
+
+def _run_tasks(
+    inputs: dict[str, pl.DataFrame], batches: list[list[date]], config: WarehouseConfig, stamp: RunStamp, progress: bool
+) -> tuple[list[DateReport], float]:
+    """Fan the batches out as Ray tasks; their reports as they finish, and the wall seconds taken.
+
+    A task that fails after its retries costs only its own dates; it staged nothing (D9).
+    """
+    import ray
+
+    started = time.perf_counter()  # Ray is up: what is timed is the backfill itself
+    task = ray.remote(max_retries=3, retry_exceptions=False)(_backfill_chunk)
+    inputs_ref = ray.put({name: frame.to_arrow() for name, frame in inputs.items()})
+    pending = {
+        task.options(name=f"phase4 {batch[0]}..{batch[-1]} ({len(batch)} dates)").remote(
+            inputs_ref, batch, config, stamp
+        ): batch
+        for batch in batches
+    }
+    reports: list[DateReport] = []
+    with tqdm(total=sum(map(len, batches)), unit="date", desc="backfill", disable=not progress) as bar:
+        while pending:
+            done, _ = ray.wait(list(pending), num_returns=1)
+            for ref in done:
+                batch = pending.pop(ref)
+                try:
+                    finished = ray.get(ref)
+                except ray.exceptions.RayError as error:
+                    log.error("task for %s..%s failed: %s", batch[0], batch[-1], error)
+                    finished = [DateReport(day, {}, f"task failed: {_cause(error)}") for day in batch]
+                reports.extend(finished)
+                bar.update(len(finished))
+    return reports, time.perf_counter() - started

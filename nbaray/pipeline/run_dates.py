@@ -106,7 +106,7 @@ def _parameters(step: Step) -> list[str]:
 
 def _stamped_failures(failures: list[pl.DataFrame], stamp: RunStamp) -> pl.DataFrame:
     columns = {**FAILURE_COLUMNS, "processor_name": pl.String()}
-    frame = pl.concat([f.select(columns) for f in failures]) if failures else pl.DataFrame(schema=columns)
+    frame = pl.concat([f.select(list(columns)) for f in failures]) if failures else pl.DataFrame(schema=columns)
     return PRECOMPUTE_FAILURES.conform(
         frame.with_columns(run_id=pl.lit(stamp.run_id), created_at=pl.lit(stamp.processed_at))
     )

@@ -50,6 +50,22 @@ class Warehouse(ABC):
         whose partition date is not in `dates` are refused before anything is written.
         """
 
+    def stage_partitions(self, run_id: str, tables: Mapping[TableSchema, pl.DataFrame], dates: Sequence[date]) -> None:
+        """Called by a Ray task: these partitions become part of run `run_id`.
+
+        They are visible once `commit_run` has run. A store whose partition writes are already
+        atomic (the embedded one) replaces them at once; BigQuery writes to a staging area.
+        """
+        self.replace_partitions(tables, dates)
+
+    def commit_run(self, run_id: str, tables: Sequence[TableSchema], dates: Sequence[date]) -> None:
+        """Called once by the driver after every task of the run finished: publish the staged dates."""
+        return None  # partitions staged by the embedded store are already published
+
+    def abort_run(self, run_id: str, tables: Sequence[TableSchema]) -> None:
+        """Called by the driver when a run fails: remove whatever the run staged; targets stay untouched."""
+        return None
+
     @abstractmethod
     def partitions(self, table: TableSchema) -> pl.DataFrame:
         """One row per non-empty partition: `partition_date`, `rows`."""
