@@ -106,7 +106,114 @@ PLAYER_SHOT_ZONE_ANALYSIS = TableSchema(
 
 # --- player_daily_cache: defined with processor 4 (issue: daily cache and composite factors) ---
 
+MISSING_GAMES_COLUMN = Column("missing_games_count", I64, doc="max(0, expected - actual) games (D4)")
+
+
+def _window_completeness_columns(*windows: tuple[str, str]) -> tuple[Column, ...]:
+    cols: list[Column] = []
+    for window, label in windows:
+        cols += [
+            Column(f"{window}_completeness_pct", F64, scale=1, doc=f"completeness of {label} before D (D4)"),
+            Column(f"{window}_is_complete", BOOL, nullable=False, doc=f"{window}_completeness_pct >= 70"),
+        ]
+    return tuple(cols)
+
+
+PLAYER_DAILY_CACHE = TableSchema(
+    dataset="nba_precompute",
+    name="player_daily_cache",
+    doc="Per player on the date's roster: season and last-10 form, team pace, workload context, shot-zone copies.",
+    key=("player_lookup", "cache_date"),
+    partition="cache_date",
+    clustering=("player_lookup", "universal_player_id"),
+    columns=(
+        Column("player_lookup", STR, nullable=False),
+        Column("universal_player_id", STR, doc="from the player's context row"),
+        Column("cache_date", DATE, nullable=False, doc="the analysis date D"),
+        Column("points_avg_last_5", F64, scale=1, doc="mean points, 5 newest qualifying games before D"),
+        Column("points_avg_last_10", F64, scale=1, doc="mean points, 10 newest qualifying games"),
+        Column("points_avg_season", F64, scale=1, doc="mean points, season games before D (newest 82)"),
+        Column("points_std_last_10", F64, scale=2, doc="sample standard deviation of points, 10 newest games"),
+        Column("minutes_avg_last_10", F64, scale=1, doc="mean minutes, 10 newest games"),
+        Column("usage_rate_last_10", F64, scale=2, doc="mean usage rate (percent of team plays), 10 newest games"),
+        Column("ts_pct_last_10", F64, scale=3, doc="mean true shooting (fraction), 10 newest games"),
+        Column("games_played_season", I64, nullable=False, doc="qualifying season games before D (at most 82)"),
+        Column("team_pace_last_10", F64, scale=1, doc="mean pace of the team's 10 newest games, any season"),
+        Column("team_off_rating_last_10", F64, scale=2, doc="mean offensive rating of those games"),
+        Column("player_usage_rate_season", F64, scale=2, doc="mean usage rate (percent), season games"),
+        Column("games_in_last_7_days", I64, doc="context copy"),
+        Column("games_in_last_14_days", I64, doc="context copy"),
+        Column("minutes_in_last_7_days", I64, doc="context copy"),
+        Column("minutes_in_last_14_days", I64, doc="context copy"),
+        Column("back_to_backs_last_14_days", I64, doc="context copy"),
+        Column("avg_minutes_per_game_last_7", F64, scale=1, doc="context copy"),
+        Column("fourth_quarter_minutes_last_7", I64, doc="context copy"),
+        Column("primary_scoring_zone", STR, doc="shot-zone copy: paint | mid_range | perimeter | balanced"),
+        Column("paint_rate_last_10", F64, scale=2, doc="shot-zone copy, percent of attempts"),
+        Column("three_pt_rate_last_10", F64, scale=2, doc="shot-zone copy, percent of attempts"),
+        Column("assisted_rate_last_10", F64, scale=2, doc="assisted makes / makes, 10 newest games (fraction 0-1)"),
+        Column("player_age", I64, doc="context copy"),
+        Column("early_season_flag", BOOL, nullable=False, doc="fewer than 10 qualifying games"),
+        Column("insufficient_data_reason", STR, doc="set when early_season_flag"),
+        Column("shot_zone_data_available", BOOL, nullable=False, doc="the player has a shot-zone row for D"),
+        *COMPLETENESS_COLUMNS,
+        MISSING_GAMES_COLUMN,
+        *_window_completeness_columns(
+            ("l5", "the team's last 5 games"), ("l10", "the team's last 10 games"),
+            ("l7d", "the team's games in the 7 days"), ("l14d", "the team's games in the 14 days"),
+        ),
+        Column("all_windows_complete", BOOL, nullable=False, doc="all four window completeness values >= 70"),
+        Column("season_boundary_detected", BOOL, nullable=False, doc="D in October, November or April"),
+        Column("backfill_bootstrap_mode", BOOL, nullable=False, doc="D within 30 days of October 1"),
+        *RUN_COLUMNS,
+    ),
+)  # fmt: skip
+
 # --- player_composite_factors: defined with processor 3 (issue: daily cache and composite factors) ---
+
+PLAYER_COMPOSITE_FACTORS = TableSchema(
+    dataset="nba_precompute",
+    name="player_composite_factors",
+    doc="Per player playing on the date: four contextual factor scores and their summed point adjustment.",
+    key=("player_lookup", "game_date"),
+    partition="game_date",
+    clustering=("player_lookup", "universal_player_id", "game_date"),
+    columns=(
+        Column("player_lookup", STR, nullable=False),
+        Column("universal_player_id", STR, doc="from the player's context row"),
+        Column("game_date", DATE, nullable=False, doc="the analysis date D"),
+        Column("game_id", STR, nullable=False, doc="from the player's context row"),
+        Column("analysis_date", DATE, nullable=False),
+        Column("fatigue_score", I64, nullable=False, doc="0-100, higher = fresher"),
+        Column("shot_zone_mismatch_score", F64, scale=1, nullable=False,
+               doc="-10..10: opponent defence in the player's main zone, positive = favourable"),
+        Column("pace_score", F64, scale=1, nullable=False, doc="-3..3: half the pace differential"),
+        Column("usage_spike_score", F64, scale=1, nullable=False, doc="-3..3: projected minus recent usage; 0 unknown"),
+        Column("referee_favorability_score", F64, scale=1, nullable=False, doc="deferred: always 0"),
+        Column("look_ahead_pressure_score", F64, scale=1, nullable=False, doc="deferred: always 0"),
+        Column("travel_impact_score", F64, scale=1, nullable=False, doc="deferred: always 0"),
+        Column("opponent_strength_score", F64, scale=1, nullable=False, doc="deferred: always 0"),
+        Column("total_composite_adjustment", F64, scale=2, nullable=False,
+               doc="points: (fatigue - 100) / 20 + shot zone + pace + usage spike, unrounded parts"),
+        Column("data_completeness_pct", F64, scale=2, nullable=False,
+               doc="percent of the 5 inputs known: days_rest, projected usage, pace, shot-zone row, defence row"),
+        Column("missing_data_fields", STR, doc="the unknown inputs among those 5, comma separated"),
+        Column("has_warnings", BOOL, nullable=False),
+        Column("warning_details", STR, doc="EXTREME_FATIGUE / EXTREME_MATCHUP / EXTREME_ADJUSTMENT messages"),
+        Column("early_season_flag", BOOL, nullable=False, doc="always False (reference behaviour)"),
+        Column("insufficient_data_reason", STR, doc="always NULL (reference behaviour)"),
+        *COMPLETENESS_COLUMNS,
+        MISSING_GAMES_COLUMN,
+        Column("data_quality_issues", pl.List(STR), doc="own_data_incomplete, upstream_*_incomplete"),
+        Column("upstream_player_shot_ready", BOOL, nullable=False, doc="his shot-zone row exists and is ready"),
+        Column("upstream_team_defense_ready", BOOL, nullable=False,
+               doc="the opponent's team-defense row exists and is ready"),
+        Column("all_upstreams_ready", BOOL, nullable=False),
+        Column("season_boundary_detected", BOOL, nullable=False, doc="D in October, November or April"),
+        Column("backfill_bootstrap_mode", BOOL, nullable=False, doc="D within 30 days of October 1"),
+        *RUN_COLUMNS,
+    ),
+)  # fmt: skip
 
 PRECOMPUTE_FAILURES = TableSchema(
     dataset="nba_processing",

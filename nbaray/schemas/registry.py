@@ -5,6 +5,8 @@ from __future__ import annotations
 from nbaray.schemas.columns import TableSchema
 from nbaray.schemas.phase3 import PHASE3_TABLES
 from nbaray.schemas.precompute import (
+    PLAYER_COMPOSITE_FACTORS,
+    PLAYER_DAILY_CACHE,
     PLAYER_SHOT_ZONE_ANALYSIS,
     PRECOMPUTE_FAILURES,
     TEAM_DEFENSE_ZONE_ANALYSIS,
@@ -13,6 +15,8 @@ from nbaray.schemas.precompute import (
 OUTPUT_TABLES: tuple[TableSchema, ...] = (
     TEAM_DEFENSE_ZONE_ANALYSIS,
     PLAYER_SHOT_ZONE_ANALYSIS,
+    PLAYER_DAILY_CACHE,
+    PLAYER_COMPOSITE_FACTORS,
     PRECOMPUTE_FAILURES,
 )
 
