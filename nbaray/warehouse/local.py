@@ -15,7 +15,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nbaray.errors import NbarayError
@@ -73,7 +72,7 @@ class LocalWarehouse(Warehouse):
                         removed.append(target)
                         continue
                     temporary = directory / f".{day.isoformat()}.{uuid.uuid4().hex}.tmp"
-                    pq.write_table(_to_arrow(table, part), temporary)
+                    part.write_parquet(temporary)
                     staged.append((temporary, target))
         except OSError as error:
             for temporary, _ in staged:
@@ -118,7 +117,3 @@ class LocalWarehouse(Warehouse):
             except duckdb.Error as error:
                 raise NbarayError(f"SQL error: {str(error).splitlines()[0]}") from error
         return pl.DataFrame() if result is None else pl.from_arrow(result)
-
-
-def _to_arrow(table: TableSchema, frame: pl.DataFrame) -> pa.Table:
-    return frame.to_arrow().cast(table.arrow_schema)
