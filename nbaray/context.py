@@ -20,7 +20,7 @@ opponent, game id); no statistic of a game on or after D enters (D1). A k-day wi
 - `home_game`: from the schedule, else the third part of a `YYYYMMDD_AWAY_HOME` game id
 - `days_rest`: days since the player's previous row (any status, any season); 1 = played
   yesterday; null without one. `back_to_back`: `days_rest == 1`
-- `opponent_days_rest`: the same for the opponent team, from the schedule
+- `opponent_days_rest`: days since the opponent's previous final game in the schedule
 - `games_in_last_7_days`, `games_in_last_14_days`: his rows in the window (DNP rows count)
 - `minutes_in_last_7_days`, `minutes_in_last_14_days`: minutes summed, rounded to whole minutes
 - `avg_minutes_per_game_last_7`: 7-day minutes / 7-day rows; null without rows
@@ -40,7 +40,8 @@ opponent, game id); no statistic of a game on or after D enters (D1). A k-day wi
   upcoming row's when there is one, else the schedule's (lines then null)
 - `home_game`: from the schedule
 - `days_rest` (1 = played yesterday), `back_to_back`, `games_in_last_7_days`,
-  `games_in_last_14_days`: from the schedule's games before D (home and away)
+  `games_in_last_14_days`: from the schedule's final games before D, home and away (a
+  postponed or not yet played game is no game)
 - `pace_last_10`, `opponent_pace_last_10`, `pace_differential`: as above
 - `context_source`: ``"upcoming"`` or ``"derived"``
 """
@@ -288,7 +289,7 @@ def _scheduled_games(schedule: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFram
 
 
 def _newest_per_key(frame: pl.DataFrame, keys: list[str], order_column: str) -> pl.DataFrame:
-    """One row per key: greatest `order_column` (nulls last), then greatest game id; duplicates resolve alike every run."""
+    """One row per key: greatest `order_column` (nulls last), then greatest game id, the same way every run."""
     order = list(dict.fromkeys(c for c in (order_column, "game_id") if c in frame.columns))
     return frame.sort(order, descending=True, nulls_last=True).unique(keys, keep="first", maintain_order=True)
 

@@ -38,14 +38,15 @@ def season_of(day: date) -> int:
 
 def box_score(player: str, day: date, team: str, opponent: str, home: bool = True, **stats: object) -> dict:
     away, home_team = (opponent, team) if home else (team, opponent)
-    return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_id": f"{day:%Y%m%d}_{away}_{home_team}",
-            "game_date": day, "team_abbr": team, "opponent_team_abbr": opponent, "season_year": season_of(day),
-            "is_active": True, **stats}  # fmt: skip
+    return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_date": day,
+            "game_id": f"{day:%Y%m%d}_{away}_{home_team}", "team_abbr": team, "opponent_team_abbr": opponent,
+            "season_year": season_of(day), "is_active": True, **stats}  # fmt: skip
 
 
 def scheduled(day: date, home: str, away: str) -> dict:
     return {"game_id": f"{day:%Y%m%d}{away}{home}", "game_date": day, "season_year": season_of(day),
-            "home_team_tricode": home, "away_team_tricode": away, "game_status": 3, "is_regular_season": True}  # fmt: skip
+            "home_team_tricode": home, "away_team_tricode": away, "game_status": 3,
+            "is_regular_season": True}  # fmt: skip
 
 
 def team_game(team: str, day: date, pace: float) -> dict:
@@ -160,7 +161,8 @@ def test_player_game_context_roster_of_a_past_date_is_its_box_scores() -> None:
 def test_player_game_context_roster_of_a_future_date_is_the_upcoming_context() -> None:
     tomorrow = D(2023, 1, 16)
     old = {"player_lookup": "alphaguard", "game_id": "0022200660", "game_date": tomorrow, "team_abbr": "DEN",
-           "opponent_team_abbr": "PHX", "days_rest": 3, "processed_at": datetime(2023, 1, 15, 8, tzinfo=UTC)}  # fmt: skip
+           "opponent_team_abbr": "PHX", "days_rest": 3,
+           "processed_at": datetime(2023, 1, 15, 8, tzinfo=UTC)}  # fmt: skip
     new = old | {"days_rest": 2, "processed_at": datetime(2023, 1, 15, 20, tzinfo=UTC)}
     rows = players(den_at_lac(), upcoming=[old, new], dates=[DAY, tomorrow])
     future = rows.filter(pl.col("game_date") == tomorrow)
@@ -212,8 +214,9 @@ def league(seed: int) -> dict[str, list[dict]]:
                 togs.append(team_game(team, day, rng.uniform(94, 106)))
                 for n in range(3):
                     if rng.random() < 0.8:
-                        stats = {"minutes_played": round(rng.uniform(0, 40), 1), "usage_rate": round(rng.uniform(10, 35), 1),
-                                 "points": rng.randint(0, 40), "is_active": rng.random() < 0.9}  # fmt: skip
+                        stats = {"minutes_played": round(rng.uniform(0, 40), 1), "points": rng.randint(0, 40),
+                                 "usage_rate": round(rng.uniform(10, 35), 1),
+                                 "is_active": rng.random() < 0.9}  # fmt: skip
                         pgs.append(box_score(f"{team.lower()}{n}", day, team, opponent, home=team == home, **stats))
     return {"pgs": pgs, "togs": togs, "schedule": schedule}
 

@@ -88,10 +88,11 @@ def compute(
 
 def _season_form(player_game_summary: pl.DataFrame, keys: pl.DataFrame, analysis_dates: list[date]) -> pl.DataFrame:
     """Per (player, D): scoring, minutes, usage and shooting over his qualifying games this season before D."""
-    qualifying = player_game_summary.filter(
-        pl.col("is_active") & ((pl.col("minutes_played") > 0).fill_null(False) | (pl.col("points") > 0).fill_null(False))
-    ).select("player_lookup", "game_id", "game_date", "points", "minutes_played", "usage_rate", "ts_pct",
-             "fg_makes", "assisted_fg_makes")  # fmt: skip
+    # SQL's three-valued OR: NULL minutes pass only with points > 0
+    played = (pl.col("minutes_played") > 0).fill_null(False) | (pl.col("points") > 0).fill_null(False)
+    columns = ["player_lookup", "game_id", "game_date", "points", "minutes_played", "usage_rate", "ts_pct",
+               "fg_makes", "assisted_fg_makes"]  # fmt: skip
+    qualifying = player_game_summary.filter(pl.col("is_active") & played).select(columns)
     games = newest_first(
         history_before(qualifying, analysis_dates, same_season=True).join(keys, on=KEY, how="semi"), by=KEY
     ).filter(pl.col("recency_rank") <= SEASON_GAMES_CAP)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nbaray.features import fatigue
@@ -24,7 +24,8 @@ FRESH = {"days_rest": 2, "back_to_back": False, "games_in_last_7_days": 3, "minu
 contexts = st.fixed_dictionaries({
     "days_rest": st.none() | st.integers(0, 30), "back_to_back": st.none() | st.booleans(),
     "games_in_last_7_days": st.none() | st.integers(0, 7), "minutes_in_last_7_days": st.none() | st.integers(0, 350),
-    "avg_minutes_per_game_last_7": st.none() | st.floats(0, 48), "back_to_backs_last_14_days": st.none() | st.integers(0, 5),
+    "avg_minutes_per_game_last_7": st.none() | st.floats(0, 48),
+    "back_to_backs_last_14_days": st.none() | st.integers(0, 5),
     "player_age": st.none() | st.integers(18, 45),
 })  # fmt: skip
 
@@ -55,18 +56,21 @@ def test_fatigue_adjustment_maps_score_to_points(score: int, adjustment: float) 
     assert pl.select(fatigue.fatigue_adjustment(pl.lit(score))).item() == adjustment
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(contexts)
 def test_fatigue_score_stays_between_35_and_100(context: dict) -> None:
     (score,) = scores(context)
     assert 35 <= score <= 100
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(contexts, st.integers(0, 30), st.integers(0, 30))
 def test_fatigue_score_more_rest_never_lowers_it(context: dict, a: int, b: int) -> None:
     less, more = scores(context | {"days_rest": min(a, b)}, context | {"days_rest": max(a, b)})
     assert more >= less
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(contexts)
 def test_fatigue_score_back_to_back_never_raises_it(context: dict) -> None:
     fresh, tired = scores(context | {"back_to_back": False}, context | {"back_to_back": True})
@@ -78,6 +82,7 @@ def test_fatigue_score_back_to_back_never_raises_it(context: dict) -> None:
     ("player_age", 18, 45),
 ])  # fmt: skip
 def test_fatigue_score_more_load_or_age_never_raises_it(name: str, low: int, high: int) -> None:
+    @settings(deadline=None)  # a loaded machine must not fail a correct property
     @given(contexts, st.integers(low, high), st.integers(low, high))
     def check(context: dict, a: int, b: int) -> None:
         light, heavy = scores(context | {name: min(a, b)}, context | {name: max(a, b)})
@@ -86,6 +91,7 @@ def test_fatigue_score_more_load_or_age_never_raises_it(name: str, low: int, hig
     check()
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(contexts, st.floats(0, 48), st.floats(0, 48))
 def test_fatigue_score_longer_games_never_raise_it(context: dict, a: float, b: float) -> None:
     short, long = scores(context | {"avg_minutes_per_game_last_7": min(a, b)},

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nbaray.features.shot_zone_mismatch import shot_zone_mismatch_score
@@ -56,18 +56,21 @@ defenses = st.none() | st.floats(-40, 40)
 zones = st.sampled_from(["paint", "mid_range", "perimeter", "balanced", None])
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(zones, rates, defenses)
 def test_shot_zone_mismatch_score_stays_within_ten(zone: str | None, rate: float | None, defense: float | None) -> None:
     (score,) = scores(matchup(zone or "paint", rate, defense) | {"primary_scoring_zone": zone})
     assert -10.0 <= score <= 10.0
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(zones, rates, st.floats(-40, 40), st.floats(-40, 40))
 def test_shot_zone_mismatch_score_weaker_defence_never_lowers_it(zone, rate, a: float, b: float) -> None:
     strong, weak = scores(matchup(zone or "paint", rate, min(a, b)), matchup(zone or "paint", rate, max(a, b)))
     assert weak >= strong
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(zones, st.floats(-40, 40), st.floats(0, 100), st.floats(0, 100))
 def test_shot_zone_mismatch_score_more_shots_in_the_zone_never_shrink_it(
     zone, defense: float, a: float, b: float

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nbaray.features.usage_spike import usage_spike_score
@@ -35,21 +35,25 @@ usage = st.floats(0.5, 60)
 stars = st.none() | st.integers(0, 4)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(st.none() | usage, st.none() | usage, stars)
 def test_usage_spike_score_stays_within_three(projected, recent, stars_out) -> None:
     assert -3.0 <= score(projected, recent, stars_out) <= 3.0
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(usage, usage, usage, stars)
 def test_usage_spike_score_higher_projection_never_lowers_it(a: float, b: float, recent: float, stars_out) -> None:
     assert score(max(a, b), recent, stars_out) >= score(min(a, b), recent, stars_out)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(usage, usage, usage, stars)
 def test_usage_spike_score_higher_recent_usage_never_raises_it(projected: float, a: float, b: float, stars_out) -> None:
     assert score(projected, max(a, b), stars_out) <= score(projected, min(a, b), stars_out)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a correct property
 @given(usage, usage, st.integers(0, 4), st.integers(0, 4))
 def test_usage_spike_score_more_stars_out_never_lowers_it(projected: float, recent: float, a: int, b: int) -> None:
     assert score(projected, recent, max(a, b)) >= score(projected, recent, min(a, b))

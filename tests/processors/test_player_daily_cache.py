@@ -34,14 +34,15 @@ def season_of(day: date) -> int:
 
 
 def box_score(player: str, day: date, team: str, opponent: str, **stats: object) -> dict:
-    return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_id": f"{day:%Y%m%d}_{opponent}_{team}",
-            "game_date": day, "team_abbr": team, "opponent_team_abbr": opponent, "season_year": season_of(day),
-            "is_active": True, **stats}  # fmt: skip
+    return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_date": day,
+            "game_id": f"{day:%Y%m%d}_{opponent}_{team}", "team_abbr": team, "opponent_team_abbr": opponent,
+            "season_year": season_of(day), "is_active": True, **stats}  # fmt: skip
 
 
 def scheduled(day: date, home: str, away: str, status: int = 3) -> dict:
     return {"game_id": f"{day:%Y%m%d}{home}{away}", "game_date": day, "season_year": season_of(day),
-            "home_team_tricode": home, "away_team_tricode": away, "game_status": status, "is_regular_season": True}  # fmt: skip
+            "home_team_tricode": home, "away_team_tricode": away, "game_status": status,
+            "is_regular_season": True}  # fmt: skip
 
 
 def team_game(team: str, day: date, pace: float, rating: float = 110.0) -> dict:
@@ -116,7 +117,8 @@ def pdc1_inputs() -> dict:
                  "games_in_last_14_days": 6, "minutes_in_last_7_days": 106, "minutes_in_last_14_days": 211,
                  "back_to_backs_last_14_days": 1, "avg_minutes_per_game_last_7": 35.3}]  # fmt: skip
     shot_zones = [{"player_lookup": "janedoe", "analysis_date": PDC1_DAY, "primary_scoring_zone": "perimeter",
-                   "paint_rate_last_10": 28.5, "three_pt_rate_last_10": 47.25, "is_production_ready": True}]  # fmt: skip
+                   "paint_rate_last_10": 28.5, "three_pt_rate_last_10": 47.25,
+                   "is_production_ready": True}]  # fmt: skip
     return {"pgs": pgs, "togs": togs, "schedule": schedule, "upcoming": upcoming, "shot_zones": shot_zones,
             "dates": [PDC1_DAY]}  # fmt: skip
 
@@ -210,7 +212,8 @@ def test_compute_pdc2_traded_early_season_player_matches_reworked_example() -> N
         "early_season_flag": True, "insufficient_data_reason": "Only 6 games played, need 10 minimum",
         "expected_games_count": 8, "actual_games_count": 6, "completeness_percentage": 75.0,
         "missing_games_count": 2, "is_production_ready": True,
-        # D4 windows from his first row: MEM's last 5 games (3 of 5), last 10 (6 of 8), 7 days (1 of 3), 14 days (5 of 7)
+        # D4 windows from his first row, MEM games he has a row for:
+        # last 5 games 3 of 5, last 10 games 6 of 8, 7 days 1 of 3, 14 days 5 of 7
         "l5_completeness_pct": 60.0, "l5_is_complete": False, "l10_completeness_pct": 75.0, "l10_is_complete": True,
         "l7d_completeness_pct": 33.3, "l7d_is_complete": False, "l14d_completeness_pct": 71.4,
         "l14d_is_complete": True, "all_windows_complete": False,
@@ -284,6 +287,18 @@ def test_compute_is_vectorised_over_dates_like_one_date_at_a_time() -> None:
     together, _ = run(pdc3_box_scores(), [], pdc3_schedule(), dates=days)
     alone = pl.concat([run(pdc3_box_scores(), [], pdc3_schedule(), dates=[day])[0] for day in days])
     assert together.sort("cache_date", "player_lookup").equals(alone.sort("cache_date", "player_lookup"))
+
+
+def test_compute_season_averages_use_the_newest_82_games_played() -> None:
+    day = D(2024, 1, 20)
+    game_days = [D(2023, 10, 20) + timedelta(days=k) for k in range(91)]
+    pgs = [box_score("ironman", g, "BOS", "NYK", points=100 if k < 8 else 10, minutes_played=30.0)
+           for k, g in enumerate(game_days[:90])]  # fmt: skip
+    pgs.append(box_score("ironman", game_days[90], "BOS", "NYK", points=0, minutes_played=0.0))  # did not play
+    pgs.append(box_score("ironman", day, "BOS", "NYK", points=50, minutes_played=40.0))
+    rows, _ = run(pgs, [], [scheduled(g, "BOS", "NYK") for g in [*game_days, day]], dates=[day])
+    row = only_row(rows, "ironman")
+    assert (row["games_played_season"], row["points_avg_season"], row["points_avg_last_5"]) == (82, 10.0, 10.0)
 
 
 # --- D1: nothing on or after D reaches D's rows ---
