@@ -79,7 +79,7 @@ PLAYER_GAME_SUMMARY = TableSchema(
     checks=(
         *_non_negative("minutes_played", "points", "fg_attempts", "fg_makes", "three_pt_attempts",
                        "three_pt_makes", "ft_makes", "paint_attempts", "mid_range_attempts"),
-        *_makes_within_attempts(("fg_makes", "fg_attempts"), ("three_pt_makes", "three_pt_attempts"),
+        *_makes_within_attempts(("fg_makes", "fg_attempts"), ("three_pt_makes", "three_pt_attempts"), ("ft_makes", "ft_attempts"),
                                 ("paint_makes", "paint_attempts"), ("mid_range_makes", "mid_range_attempts")),
         *_known_teams("team_abbr", "opponent_team_abbr"),
         *_date_in_season(),

@@ -54,7 +54,7 @@ def snapshot(config: LocalConfig) -> dict[str, pl.DataFrame]:
 
 
 def test_backfill_processes_every_game_date_after_the_bootstrap(backfilled, season, opening) -> None:
-    config, start, end, summary = backfilled
+    _, start, end, summary = backfilled
     schedule = season["nba_raw.nbac_schedule"]
     game_dates = set(schedule.filter(pl.col("game_date").is_between(start, end))["game_date"].to_list())
     processable = {d for d in game_dates if (d - opening).days >= BOOTSTRAP_DAYS}
@@ -86,6 +86,35 @@ def test_rows_per_date(backfilled, season) -> None:
     assert tdza.group_by("analysis_date").len()["len"].max() <= 30
     for report in summary.reports:
         assert sum(report.rows.values()) > 0, report.analysis_date
+
+
+def test_traded_players_keep_one_row_per_date_with_the_new_team(ray_cluster, season, opening, tmp_path: Path) -> None:
+    pgs = season["nba_analytics.player_game_summary"]
+    teams = pgs.group_by("player_lookup").agg(pl.col("team_abbr").n_unique().alias("teams"))
+    traded = teams.filter(pl.col("teams") > 1)["player_lookup"].to_list()
+    assert traded, "the synthetic season should hold trades"
+    moves = (
+        pgs.filter(pl.col("player_lookup").is_in(traded))
+        .sort("game_date")
+        .group_by("player_lookup")
+        .agg(pl.col("team_abbr").last().alias("new_team"), pl.col("game_date").last().alias("last_game"))
+    )
+    last_games = sorted(set(moves["last_game"].to_list()))[:3]
+    config = LocalConfig(tmp_path / "warehouse")
+    load_tables(open_warehouse(config), season, season_dates([SEASON]))
+    backfill(config, last_games[0], last_games[-1], progress=False)
+    factors = open_warehouse(config).read(output_tables()[3])
+    on_last_game = (
+        pgs.join(moves, on="player_lookup")
+        .filter(pl.col("game_date") == pl.col("last_game"), pl.col("game_date").is_in(last_games))
+        .select("player_lookup", "game_date", "game_id", "new_team")
+    )
+    assert on_last_game.height > 0
+    rows = on_last_game.join(factors, on=["player_lookup", "game_date"], how="left", suffix="_written")
+    assert rows["game_id_written"].null_count() == 0
+    assert (rows["game_id_written"] == rows["game_id"]).all()
+    assert rows.select(pl.col("game_id").str.contains(pl.col("new_team")).all()).item()
+    assert not factors.select("player_lookup", "game_date").is_duplicated().any()
 
 
 def test_failures_are_recorded_as_insufficient_data(backfilled) -> None:
