@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from typing import Literal
 
 import polars as pl
 
-from nbaray.errors import InputError
+from nbaray.errors import ConfigError, InputError
 from nbaray.schemas.columns import TableSchema
 
 
@@ -24,9 +26,81 @@ class LocalConfig:
     type: Literal["local"] = "local"
 
 
-WarehouseConfig = LocalConfig
+# BigQuery's own rules: a project id (optionally domain-scoped) and letters, digits and underscores in a dataset.
+_PROJECT = re.compile(r"(?:[a-z][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]")
+_DATASET_PREFIX = re.compile(r"[A-Za-z0-9_]{0,64}")
+_LOCATION = re.compile(r"[A-Za-z0-9-]{1,64}")
+_API_ENDPOINT = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(?::[0-9]{1,5})?/?")
+_GRPC_ENDPOINT = re.compile(r"[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}")
 
-_CLASS_FOR_TYPE = {"local": "nbaray.warehouse.local:LocalWarehouse"}
+BIGQUERY_PROJECT_ENV = "NBARAY_BIGQUERY_PROJECT"
+
+
+@dataclass(frozen=True)
+class BigQueryConfig:
+    """A BigQuery project; small and picklable because every Ray task receives it and builds its own clients.
+
+    Credentials are Application Default Credentials, unless an endpoint override points at an
+    emulator: then anonymous credentials and a plaintext gRPC channel are used.
+    """
+
+    project: str
+    location: str | None = None  # e.g. "US" or "europe-west1"; None lets BigQuery choose
+    dataset_prefix: str = ""  # prepended to every dataset name, e.g. "ci_1234_" for an isolated test run
+    api_endpoint: str | None = None  # REST endpoint override, e.g. http://127.0.0.1:9050 (emulator)
+    grpc_endpoint: str | None = None  # Storage API endpoint override, e.g. 127.0.0.1:9060 (emulator)
+    type: Literal["bigquery"] = "bigquery"
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not _PROJECT.fullmatch(self.project):
+            problems.append(f"project {self.project!r} is not a BigQuery project id")
+        if self.location is not None and not _LOCATION.fullmatch(self.location):
+            problems.append(f"location {self.location!r} is not a BigQuery location")
+        if not _DATASET_PREFIX.fullmatch(self.dataset_prefix):
+            problems.append(f"dataset prefix {self.dataset_prefix!r} may hold only letters, digits and _")
+        if self.api_endpoint is not None and not _API_ENDPOINT.fullmatch(self.api_endpoint):
+            problems.append(f"api endpoint {self.api_endpoint!r} is not http(s)://host[:port]")
+        if self.grpc_endpoint is not None and not _GRPC_ENDPOINT.fullmatch(self.grpc_endpoint):
+            problems.append(f"grpc endpoint {self.grpc_endpoint!r} is not host:port")
+        if (self.api_endpoint is None) != (self.grpc_endpoint is None):
+            # One override alone would send the other API's calls to Google with anonymous credentials.
+            problems.append("api endpoint and grpc endpoint must be overridden together")
+        if problems:
+            raise ConfigError("BigQuery: " + "; ".join(problems))
+
+    @property
+    def emulated(self) -> bool:
+        return self.api_endpoint is not None
+
+
+WarehouseConfig = LocalConfig | BigQueryConfig
+
+_CLASS_FOR_TYPE = {
+    "local": "nbaray.warehouse.local:LocalWarehouse",
+    "bigquery": "nbaray.warehouse.bigquery:BigQueryWarehouse",
+}
+
+_BIGQUERY_OPTIONS = ("location", "dataset_prefix", "api_endpoint", "grpc_endpoint")
+
+
+def warehouse_config(
+    warehouse_dir: Path | str, bigquery_project: str | None = None, **options: str | None
+) -> WarehouseConfig:
+    """BigQuery when a project is given (or set in NBARAY_BIGQUERY_PROJECT), else the embedded store.
+
+    `options` are BigQueryConfig's other fields; None or "" (an option not given) is ignored.
+    """
+    unknown = sorted(set(options) - set(_BIGQUERY_OPTIONS))
+    if unknown:
+        raise ConfigError(f"unknown BigQuery options {unknown}; known: {list(_BIGQUERY_OPTIONS)}")
+    given = {name: value for name, value in options.items() if value not in (None, "")}
+    project = bigquery_project or os.environ.get(BIGQUERY_PROJECT_ENV) or None
+    if project is None:
+        if given:
+            raise ConfigError(f"{', '.join(sorted(given))} need a BigQuery project (--bigquery-project)")
+        return LocalConfig(root=Path(warehouse_dir))
+    return BigQueryConfig(project=project, **given)
 
 
 class Warehouse(ABC):
