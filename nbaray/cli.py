@@ -59,6 +59,25 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from nbaray.validation import validate
+    from nbaray.validation.report import text, write_reports
+    from nbaray.warehouse import open_warehouse
+
+    validation = validate(open_warehouse(_warehouse_config(args)), args.start, args.end)
+    print(text(validation))
+    json_path, html_path = write_reports(validation, Path(args.out))
+    print(f"reports: {json_path} {html_path}")
+    return 0 if validation.verdict == "GO" else 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Backfill, then validate the same range: the main job."""
+    backfilled = cmd_backfill(args)
+    validated = cmd_validate(args)
+    return max(backfilled, validated)
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     import polars as pl
 
@@ -96,7 +115,6 @@ def parser() -> argparse.ArgumentParser:
         description="Phase 4 of the NBA player-points pipeline as a Ray batch job.",
         parents=[common],
     )
-    main.set_defaults(warehouse=os.environ.get("NBARAY_WAREHOUSE", "warehouse"), verbose=False)
     verbs = main.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     synth = verbs.add_parser("synth", parents=[common], help="write synthetic Phase 3 seasons into the warehouse")
@@ -104,13 +122,30 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(run=cmd_synth)
 
-    backfill = verbs.add_parser("backfill", parents=[common], help="compute Phase 4 for a date range on Ray")
-    backfill.add_argument("--start", type=_date, required=True, help="first analysis date, YYYY-MM-DD")
-    backfill.add_argument("--end", type=_date, required=True, help="last analysis date, YYYY-MM-DD")
-    backfill.add_argument("--dates-per-task", type=int, default=None, help="analysis dates per Ray task")
-    backfill.add_argument("--address", default=None, help="Ray cluster address (default: a local 127.0.0.1 cluster)")
-    backfill.add_argument("--no-progress", action="store_true", help="no progress bar")
+    date_range = argparse.ArgumentParser(add_help=False)
+    date_range.add_argument("--start", type=_date, required=True, help="first analysis date, YYYY-MM-DD")
+    date_range.add_argument("--end", type=_date, required=True, help="last analysis date, YYYY-MM-DD")
+    ray_options = argparse.ArgumentParser(add_help=False)
+    ray_options.add_argument("--dates-per-task", type=int, default=None, help="analysis dates per Ray task")
+    ray_options.add_argument("--address", default=None, help="Ray cluster address (default: a local 127.0.0.1 cluster)")
+    ray_options.add_argument("--no-progress", action="store_true", help="no progress bar")
+    reports = argparse.ArgumentParser(add_help=False)
+    reports.add_argument("--out", default="reports", help="directory for validation.json and validation.html")
+
+    backfill = verbs.add_parser(
+        "backfill", parents=[common, date_range, ray_options], help="compute Phase 4 for a date range on Ray"
+    )
     backfill.set_defaults(run=cmd_backfill)
+
+    validate = verbs.add_parser(
+        "validate", parents=[common, date_range, reports], help="check a backfilled range: GO / NO-GO for training"
+    )
+    validate.set_defaults(run=cmd_validate)
+
+    run = verbs.add_parser(
+        "run", parents=[common, date_range, ray_options, reports], help="backfill, then validate (the main job)"
+    )
+    run.set_defaults(run=cmd_run)
 
     sql = verbs.add_parser("sql", parents=[common], help="run SQL over the warehouse (tables as dataset.table)")
     sql.add_argument("query")
@@ -128,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # Not parser defaults: those would be shared with (and clobber) the verbs' copies of the option.
+    args.warehouse = getattr(args, "warehouse", None) or os.environ.get("NBARAY_WAREHOUSE", "warehouse")
+    args.verbose = getattr(args, "verbose", False)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

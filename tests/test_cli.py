@@ -11,7 +11,7 @@ import pytest
 from nbaray.cli import main
 from nbaray.schemas import TABLES
 
-VERBS = [["synth"], ["backfill"], ["sql"], ["schema"], ["schema", "ddl"]]
+VERBS = [["synth"], ["backfill"], ["validate"], ["run"], ["sql"], ["schema"], ["schema", "ddl"]]
 
 
 @pytest.mark.parametrize("verb", VERBS, ids=" ".join)
@@ -68,6 +68,14 @@ def test_warehouse_comes_from_the_environment(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("NBARAY_WAREHOUSE", str(tmp_path / "from-env"))
     assert main(["synth", "--seasons", "2023"]) == 0
     assert (tmp_path / "from-env" / "nba_raw" / "nbac_schedule").is_dir()
+
+
+@pytest.mark.parametrize("before_verb", [True, False])
+def test_warehouse_option_before_or_after_the_verb(tmp_path: Path, before_verb: bool) -> None:
+    option = ["--warehouse", str(tmp_path / "chosen")]
+    argv = [*option, "synth", "--seasons", "2023"] if before_verb else ["synth", *option, "--seasons", "2023"]
+    assert main(argv) == 0
+    assert (tmp_path / "chosen" / "nba_raw" / "nbac_schedule").is_dir()
 
 
 def test_schema_ddl_covers_every_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from nbaray.features import calculated, phase3_fallbacks
+from nbaray.schemas.columns import round_half_away
 
 PHASE4, PHASE3, CALCULATED, DEFAULT = "phase4", "phase3", "calculated", "default"  # source labels
 
@@ -76,8 +77,12 @@ def derived(function: Callable[..., pl.Expr], *inputs: Input) -> Derived:
 
 
 def percent_to_fraction(value: pl.Expr) -> pl.Expr:
-    """A 0-100 percentage as a 0-1 fraction."""
-    return value / 100.0
+    """A 0-100 percentage as a 0-1 fraction, to 9 decimals.
+
+    Polars may divide by a constant through its reciprocal (35 * 0.01 = 0.35000000000000003),
+    and whether it does depends on the batch; rounding makes the stored value the same either way.
+    """
+    return round_half_away(value / 100.0, 9)
 
 
 @dataclass(frozen=True)

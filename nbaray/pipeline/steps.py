@@ -9,6 +9,7 @@ from typing import Any
 
 from nbaray import context
 from nbaray.processors import (
+    ml_feature_store,
     player_composite_factors,
     player_daily_cache,
     player_shot_zone_analysis,
@@ -42,6 +43,7 @@ RUN_ORDER: tuple[Step, ...] = (
     processor(player_shot_zone_analysis),
     processor(player_daily_cache),
     processor(player_composite_factors),
+    processor(ml_feature_store),  # last: reads the four tables before it
 )
 
 OUTPUT_STEPS: tuple[Step, ...] = tuple(s for s in RUN_ORDER if s.table is not None)

@@ -11,12 +11,14 @@ from nbaray.schemas.precompute import (
     PRECOMPUTE_FAILURES,
     TEAM_DEFENSE_ZONE_ANALYSIS,
 )
+from nbaray.schemas.predictions import ML_FEATURE_STORE_V2
 
 OUTPUT_TABLES: tuple[TableSchema, ...] = (
     TEAM_DEFENSE_ZONE_ANALYSIS,
     PLAYER_SHOT_ZONE_ANALYSIS,
     PLAYER_DAILY_CACHE,
     PLAYER_COMPOSITE_FACTORS,
+    ML_FEATURE_STORE_V2,
     PRECOMPUTE_FAILURES,
 )
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from nbaray import context
@@ -343,6 +343,7 @@ def scrambled(rows: list[dict], day: date, rng_seed: int, columns: list[str]) ->
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), pick=st.integers(0, 100), noise=st.integers(0, 10_000))
+@example(seed=1, pick=50, noise=3)  # a league with rows: the comparison below is not vacuous
 def test_compute_ignores_every_statistic_on_or_after_d(seed: int, pick: int, noise: int) -> None:
     data = league(seed)
     later_days = [d for d in data["days"] if d >= D(2023, 11, 18)]
@@ -355,6 +356,6 @@ def test_compute_ignores_every_statistic_on_or_after_d(seed: int, pick: int, noi
         data["schedule"],
         dates=dates,
     )
-    assert clean.height > 0
+    assume(clean.height > 0)  # some tiny random leagues leave nobody with 5 games yet
     assert clean.sort("cache_date", "player_lookup").equals(noisy.sort("cache_date", "player_lookup"))
     assert clean_failed.sort("analysis_date", "entity_id").equals(noisy_failed.sort("analysis_date", "entity_id"))
