@@ -78,6 +78,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     return max(backfilled, validated)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from nbaray.transfer import import_files
+    from nbaray.warehouse import open_warehouse
+
+    summary = import_files(open_warehouse(_warehouse_config(args)), args.table, [Path(f) for f in args.files])
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from nbaray.transfer import export_table
+    from nbaray.warehouse import open_warehouse
+
+    rows = export_table(open_warehouse(_warehouse_config(args)), args.table, Path(args.out), args.start, args.end)
+    print(f"{args.table}: {rows} rows written to {args.out}")
+    return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from nbaray.transfer import table_summaries
+    from nbaray.warehouse import open_warehouse
+
+    summaries = table_summaries(open_warehouse(_warehouse_config(args)))
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        fmt_str_lengths=60,
+        tbl_width_chars=240,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+    ):
+        print(summaries)
+    return 0
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     import polars as pl
 
@@ -146,6 +183,29 @@ def parser() -> argparse.ArgumentParser:
         "run", parents=[common, date_range, ray_options, reports], help="backfill, then validate (the main job)"
     )
     run.set_defaults(run=cmd_run)
+
+    import_ = verbs.add_parser(
+        "import",
+        parents=[common],
+        help="load a Phase 3 table from Parquet or CSV files, checked like the backfill's input",
+    )
+    import_.add_argument(
+        "--table", required=True, metavar="DATASET.TABLE", help="e.g. nba_analytics.player_game_summary"
+    )
+    import_.add_argument(
+        "files", nargs="+", metavar="FILE", help=".parquet or .csv; every date they hold has its partition replaced"
+    )
+    import_.set_defaults(run=cmd_import)
+
+    export = verbs.add_parser("export", parents=[common], help="write a table to a Parquet or CSV file")
+    export.add_argument("--table", required=True, metavar="DATASET.TABLE")
+    export.add_argument("--start", type=_date, default=None, help="first partition date, YYYY-MM-DD (default: all)")
+    export.add_argument("--end", type=_date, default=None, help="last partition date, YYYY-MM-DD (default: all)")
+    export.add_argument("--out", required=True, metavar="FILE", help="a .parquet or .csv file")
+    export.set_defaults(run=cmd_export)
+
+    tables = verbs.add_parser("tables", parents=[common], help="every table: rows, first and last date, partitions")
+    tables.set_defaults(run=cmd_tables)
 
     sql = verbs.add_parser("sql", parents=[common], help="run SQL over the warehouse (tables as dataset.table)")
     sql.add_argument("query")

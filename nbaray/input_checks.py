@@ -19,7 +19,7 @@ TEAM_COLUMNS = frozenset(
 
 # Source dtypes each registry dtype accepts without loss (NUMERIC arrives as Decimal, counts as any int).
 _INTEGERS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
-_ACCEPTS: dict[type[pl.DataType], tuple[type[pl.DataType], ...]] = {
+ACCEPTS: dict[type[pl.DataType], tuple[type[pl.DataType], ...]] = {
     pl.Int64: _INTEGERS,
     pl.Float64: (pl.Float32, pl.Float64, pl.Decimal, *_INTEGERS),
     pl.String: (pl.String, pl.Categorical, pl.Enum),
@@ -39,7 +39,7 @@ def checked_input(table: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
         for c in table.columns
         if c.name in frame.columns
         and frame.schema[c.name] != pl.Null
-        and not isinstance(frame.schema[c.name], _ACCEPTS[type(c.dtype)])
+        and not isinstance(frame.schema[c.name], ACCEPTS[type(c.dtype)])
     ]
     if wrong:
         raise InputError(table.qualified_name, wrong)

@@ -38,7 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from nbaray.errors import InputError, NbarayError
-from nbaray.input_checks import _ACCEPTS as BACKFILL_ACCEPTS
+from nbaray.input_checks import ACCEPTS as BACKFILL_ACCEPTS
 from nbaray.input_checks import checked_input
 from nbaray.loading import load_tables
 from nbaray.schemas.columns import Column, TableSchema

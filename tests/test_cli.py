@@ -11,7 +11,9 @@ import pytest
 from nbaray.cli import main
 from nbaray.schemas import TABLES
 
-VERBS = [["synth"], ["backfill"], ["validate"], ["run"], ["sql"], ["schema"], ["schema", "ddl"]]
+VERBS = [
+    ["synth"], ["backfill"], ["validate"], ["run"], ["import"], ["export"], ["tables"], ["sql"], ["schema"], ["schema", "ddl"]
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("verb", VERBS, ids=" ".join)
@@ -83,3 +85,17 @@ def test_schema_ddl_covers_every_table(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     for name in TABLES:
         assert f"CREATE TABLE IF NOT EXISTS `my-proj.{name}`" in out
+
+
+def test_import_export_and_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, copy = ["--warehouse", str(tmp_path / "a")], ["--warehouse", str(tmp_path / "b")]
+    assert main([*source, "synth", "--seasons", "2023"]) == 0
+    out = tmp_path / "schedule.csv"
+    assert main([*source, "export", "--table", "nba_raw.nbac_schedule", "--out", str(out)]) == 0
+    assert main([*copy, "import", "--table", "nba_raw.nbac_schedule", str(out)]) == 0
+    assert "nba_raw.nbac_schedule: 1230 rows" in capsys.readouterr().out
+    assert main([*copy, "tables"]) == 0
+    listing = capsys.readouterr().out
+    assert "nba_raw.nbac_schedule" in listing and "1230" in listing
+    assert main([*copy, "import", "--table", "nba_raw.nbac_schedule", str(tmp_path / "missing.csv")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
