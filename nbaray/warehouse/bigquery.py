@@ -28,12 +28,15 @@ import re
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+from typing import cast
 
 import polars as pl
 import pyarrow as pa
+import requests
 from google.api_core import exceptions as api_exceptions
 from google.api_core.client_options import ClientOptions
 from google.api_core.retry import Retry
@@ -55,6 +58,7 @@ MAX_READ_STREAMS = 4  # Storage Read streams per read; each is read in turn
 SOURCES_PER_INSERT = 500  # staging tables per INSERT; BigQuery allows 1,000 tables per query
 API_TIMEOUT_S = 60.0  # one REST or gRPC call
 JOB_TIMEOUT_S = 900.0  # waiting for one load or query job
+DROP_THREADS = 8  # a 1,500-date run leaves ~200 staging tables per table; one DELETE call each
 
 # Transient failures only: throttling, server errors, dropped connections. Bounded so a dead endpoint
 # fails within minutes instead of BigQuery's default 10-minute (20 for jobs) deadline.
@@ -71,8 +75,6 @@ _RETRYABLE_TYPES: tuple[type[BaseException], ...] = (
 
 
 def _transient(error: BaseException) -> bool:
-    import requests
-
     if isinstance(error, requests.exceptions.SSLError):
         return False  # a certificate problem does not go away by asking again
     if isinstance(error, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError):
@@ -92,6 +94,10 @@ _TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,1023}")
 _COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,299}")
 _LEGACY_TYPES = {"INTEGER": "INT64", "FLOAT": "FLOAT64", "BOOLEAN": "BOOL", "RECORD": "STRUCT"}
 _STAGING = "_staging_"
+_NO_CREDENTIALS = (
+    "BigQuery: no Application Default Credentials; run `gcloud auth application-default login` "
+    "or set GOOGLE_APPLICATION_CREDENTIALS"
+)
 
 
 def checked_identifier(name: str, kind: str) -> str:
@@ -155,10 +161,7 @@ class BigQueryWarehouse(Warehouse):
         try:
             return bigquery.Client(project=self.project, location=self.config.location)
         except auth_exceptions.DefaultCredentialsError:
-            raise ConfigError(
-                "BigQuery: no Application Default Credentials; run `gcloud auth application-default login` "
-                "or set GOOGLE_APPLICATION_CREDENTIALS"
-            ) from None
+            raise ConfigError(_NO_CREDENTIALS) from None
 
     @cached_property
     def _read_client(self) -> bigquery_storage.BigQueryReadClient:
@@ -172,7 +175,10 @@ class BigQueryWarehouse(Warehouse):
                 options=[("grpc.max_receive_message_length", -1), ("grpc.max_send_message_length", -1)],
             )
             return bigquery_storage.BigQueryReadClient(transport=BigQueryReadGrpcTransport(channel=channel))
-        return bigquery_storage.BigQueryReadClient(credentials=self._client._credentials)
+        try:
+            return bigquery_storage.BigQueryReadClient()  # Application Default Credentials, as the REST client
+        except auth_exceptions.DefaultCredentialsError:
+            raise ConfigError(_NO_CREDENTIALS) from None
 
     # --- names ---
 
@@ -278,15 +284,14 @@ class BigQueryWarehouse(Warehouse):
         partition = checked_identifier(table.partition, "column")
         bounds = []  # the Storage API's row filter takes no parameters; typed dates print as safe literals
         if start is not None:
-            bounds.append(f"{partition} >= DATE '{_day(start).isoformat()}'")
+            bounds.append(f'{partition} >= CAST("{_day(start).isoformat()}" AS DATE)')
         if end is not None:
-            bounds.append(f"{partition} <= DATE '{_day(end).isoformat()}'")
+            bounds.append(f'{partition} <= CAST("{_day(end).isoformat()}" AS DATE)')
         with _api_errors(f"reading {table.qualified_name}"):
             arrow = self._read_arrow(table, names, " AND ".join(bounds))
         if arrow is None:
             return table.empty().select(names)
-        frame = pl.from_arrow(arrow)
-        assert isinstance(frame, pl.DataFrame)
+        frame = cast(pl.DataFrame, pl.from_arrow(arrow))
         return frame.select([pl.col(n).cast(table.column(n).dtype) for n in names])
 
     def _read_arrow(self, table: TableSchema, names: list[str], row_restriction: str) -> pa.Table | None:
@@ -329,7 +334,7 @@ class BigQueryWarehouse(Warehouse):
                 arrow = self._query(query)
             except api_exceptions.NotFound:
                 return pl.DataFrame(schema=schema)
-        return pl.DataFrame(pl.from_arrow(arrow)).cast(schema)  # type: ignore[arg-type]
+        return cast(pl.DataFrame, pl.from_arrow(arrow)).cast(schema)  # type: ignore[arg-type]
 
     def sql(self, query: str) -> pl.DataFrame:
         """Run `query`; registry tables named `dataset.table` are rewritten to this project and dataset prefix.
@@ -344,7 +349,7 @@ class BigQueryWarehouse(Warehouse):
             raise NbarayError(f"BigQuery query failed: {_message(error)}") from error
         if not arrow.num_columns:
             return pl.DataFrame()
-        return pl.DataFrame(pl.from_arrow(arrow))
+        return cast(pl.DataFrame, pl.from_arrow(arrow))
 
     def qualified_sql(self, query: str) -> str:
         """`query` with each registry table `dataset.table` (bare or in backticks) as `project.dataset.table`."""
@@ -493,9 +498,16 @@ class BigQueryWarehouse(Warehouse):
                 return []
 
     def _drop(self, table: TableSchema, staged: list[str]) -> None:
-        for name in staged:
-            with _api_errors(f"dropping staging table {name}"):
-                self._client.delete_table(self.table_id(table, name), not_found_ok=True, retry=RETRY)
+        def drop(name: str) -> None:
+            self._client.delete_table(self.table_id(table, name), not_found_ok=True, retry=RETRY, timeout=API_TIMEOUT_S)
+
+        with _api_errors(f"dropping the staging tables of {table.qualified_name}"):
+            if len(staged) <= 1:
+                for name in staged:
+                    drop(name)
+                return
+            with ThreadPoolExecutor(min(DROP_THREADS, len(staged))) as pool:
+                list(pool.map(drop, staged))
 
 
 def _schema_fields(table: TableSchema, *, staging: bool = False) -> list[bigquery.SchemaField]:

@@ -19,6 +19,7 @@ import pytest
 from nbaray.errors import ConfigError, InputError, NbarayError
 from nbaray.schemas.columns import Column, TableSchema
 from nbaray.schemas.precompute import PLAYER_COMPOSITE_FACTORS, PRECOMPUTE_FAILURES
+from nbaray.schemas.predictions import ML_FEATURE_STORE_V2
 from nbaray.warehouse.base import BigQueryConfig, LocalConfig, Warehouse, open_warehouse, warehouse_config
 
 from .conftest import Emulator
@@ -28,15 +29,15 @@ STAMP = datetime(2024, 11, 8, 12, 0, 0, 123456, tzinfo=UTC)
 TABLE = PLAYER_COMPOSITE_FACTORS  # Date, Timestamp, String, Float64, Int64, Boolean and List(String) columns
 
 
-def composite_rows(*keys: tuple[date, str], run_id: str = "run-1") -> pl.DataFrame:
-    """One valid row per (date, player) key, every column filled from its dtype; odd rows hold the NULLs."""
+def registry_rows(table: TableSchema, *keys: tuple[date, str], run_id: str = "run-1") -> pl.DataFrame:
+    """One valid row of `table` per (date, player) key, every column filled from its dtype; odd rows hold NULLs."""
     data: dict[str, list] = {}
-    for column in TABLE.columns:
+    for column in table.columns:
         values = []
         for i, (day, player) in enumerate(keys):
             if column.nullable and i % 2 and not isinstance(column.dtype, pl.List):
                 values.append(None)
-            elif column.name in ("game_date", "analysis_date"):
+            elif column.dtype == pl.Date:
                 values.append(day)
             elif column.name == "player_lookup":
                 values.append(player)
@@ -50,16 +51,20 @@ def composite_rows(*keys: tuple[date, str], run_id: str = "run-1") -> pl.DataFra
                 values.append(-12.5 + i * 0.25)
             elif column.dtype == pl.Boolean:
                 values.append(i % 2 == 0)
-            elif column.dtype == pl.Date:
-                values.append(day)
             elif isinstance(column.dtype, pl.Datetime):
                 values.append(STAMP)
-            elif isinstance(column.dtype, pl.List):
+            elif column.dtype == pl.List(pl.String):
                 values.append(["own_data_incomplete", "upstream_x"][: i % 3])  # [], [a], [a, b]
+            elif column.dtype == pl.List(pl.Float64):
+                values.append([0.1, -2.5, 1e300, -0.0, 5e-324][: 2 + i % 4])
             else:
                 raise AssertionError(f"no test value for {column.name}: {column.dtype}")
         data[column.name] = values
-    return pl.DataFrame(data, schema=TABLE.polars_schema)
+    return pl.DataFrame(data, schema=table.polars_schema)
+
+
+def composite_rows(*keys: tuple[date, str], run_id: str = "run-1") -> pl.DataFrame:
+    return registry_rows(TABLE, *keys, run_id=run_id)
 
 
 def failure_rows(day: date) -> pl.DataFrame:
@@ -96,12 +101,13 @@ def bigquery(bigquery_emulator: Emulator, dataset_prefix: str):
 # --- the contract, on both warehouses ---
 
 
-def test_read_round_trips_registry_dtypes(warehouse: Warehouse) -> None:
-    rows = composite_rows((D1, "a"), (D1, "b"), (D2, "c"), (D2, "d"))
-    warehouse.replace_partitions({TABLE: rows}, [D1, D2])
-    back = warehouse.read(TABLE).sort("game_date", "player_lookup")
-    assert back.schema == TABLE.polars_schema
-    assert back.equals(TABLE.conform(rows))
+@pytest.mark.parametrize("table", [PLAYER_COMPOSITE_FACTORS, ML_FEATURE_STORE_V2], ids=lambda t: t.name)
+def test_read_round_trips_registry_dtypes(warehouse: Warehouse, table: TableSchema) -> None:
+    rows = registry_rows(table, (D1, "a"), (D1, "b"), (D2, "c"), (D2, "d"))
+    warehouse.replace_partitions({table: rows}, [D1, D2])
+    back = warehouse.read(table).sort(table.partition, "player_lookup")
+    assert back.schema == table.polars_schema
+    assert back.equals(table.conform(rows))
 
 
 def test_read_restricts_dates_and_columns(warehouse: Warehouse) -> None:
@@ -219,6 +225,17 @@ def test_bigquery_commit_publishes_only_the_given_dates(bigquery) -> None:
     bigquery.stage_partitions("run-2", {TABLE: composite_rows((D1, "a"), (D2, "b"))}, [D1, D2])
     bigquery.commit_run("run-2", [TABLE], [D2])  # D1's task "failed": the driver leaves it out
     assert read_keys(bigquery) == [(D2, "b", "run-1")]
+
+
+def test_bigquery_commit_inserts_from_many_staging_tables_in_batches(bigquery, monkeypatch) -> None:
+    from nbaray.warehouse import bigquery as module
+
+    monkeypatch.setattr(module, "SOURCES_PER_INSERT", 2)  # 3 staging tables -> two INSERT statements
+    for day in (D1, D2, D3):
+        bigquery.stage_partitions("run-2", {TABLE: composite_rows((day, "a"), (day, "b"))}, [day])
+    bigquery.commit_run("run-2", [TABLE], [D1, D2, D3])
+    assert bigquery.partitions(TABLE).rows() == [(D1, 2), (D2, 2), (D3, 2)]
+    assert bigquery.staged_tables("run-2", TABLE) == []
 
 
 def test_bigquery_null_list_reads_back_empty(bigquery) -> None:
