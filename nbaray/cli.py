@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from nbaray.errors import NbarayError
 
 if TYPE_CHECKING:
-    from nbaray.warehouse import LocalConfig
+    from nbaray.warehouse.base import WarehouseConfig
 
 log = logging.getLogger("nbaray")
 
@@ -26,10 +26,17 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _warehouse_config(args: argparse.Namespace) -> LocalConfig:
-    from nbaray.warehouse import LocalConfig
+def _warehouse_config(args: argparse.Namespace) -> WarehouseConfig:
+    from nbaray.warehouse.base import warehouse_config
 
-    return LocalConfig(root=Path(args.warehouse))
+    return warehouse_config(
+        args.warehouse,
+        getattr(args, "bigquery_project", None),
+        location=getattr(args, "bigquery_location", None),
+        dataset_prefix=getattr(args, "bigquery_dataset_prefix", None),
+        api_endpoint=getattr(args, "bigquery_api_endpoint", None),
+        grpc_endpoint=getattr(args, "bigquery_grpc_endpoint", None),
+    )
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -138,12 +145,38 @@ def cmd_schema_ddl(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema_apply(args: argparse.Namespace) -> int:
+    from nbaray.warehouse import open_warehouse
+
+    warehouse = open_warehouse(_warehouse_config(args))
+    if not hasattr(warehouse, "ensure_tables"):
+        print("the embedded warehouse creates its tables on first write; nothing to apply")
+        return 0
+    report = warehouse.ensure_tables()
+    print("\n".join(report.lines()) or "every table exists and matches the registry")
+    return 1 if report.differences else 0
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--warehouse",
         default=argparse.SUPPRESS,
         help="embedded warehouse directory (default: $NBARAY_WAREHOUSE or ./warehouse)",
+    )
+    bigquery = common.add_argument_group("BigQuery (instead of the embedded warehouse)")
+    bigquery.add_argument(
+        "--bigquery-project", default=argparse.SUPPRESS, help="Google Cloud project (default: $NBARAY_BIGQUERY_PROJECT)"
+    )
+    bigquery.add_argument("--bigquery-location", default=argparse.SUPPRESS, help="dataset location, e.g. US")
+    bigquery.add_argument(
+        "--bigquery-dataset-prefix", default=argparse.SUPPRESS, help="prepended to every dataset name, e.g. dev_"
+    )
+    bigquery.add_argument(
+        "--bigquery-api-endpoint", default=argparse.SUPPRESS, help="REST endpoint override (an emulator)"
+    )
+    bigquery.add_argument(
+        "--bigquery-grpc-endpoint", default=argparse.SUPPRESS, help="Storage API endpoint override (an emulator)"
     )
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="debug logging")
 
@@ -218,6 +251,10 @@ def parser() -> argparse.ArgumentParser:
     ddl = schema_verbs.add_parser("ddl", parents=[common], help="BigQuery CREATE TABLE statements for every table")
     ddl.add_argument("--project", default=None, help="prefix table names with this project")
     ddl.set_defaults(run=cmd_schema_ddl)
+    apply = schema_verbs.add_parser(
+        "apply", parents=[common], help="BigQuery: create missing datasets and tables, report what differs"
+    )
+    apply.set_defaults(run=cmd_schema_apply)
     return main
 
 

@@ -98,7 +98,7 @@ def warehouse_config(
     project = bigquery_project or os.environ.get(BIGQUERY_PROJECT_ENV) or None
     if project is None:
         if given:
-            raise ConfigError(f"{', '.join(sorted(given))} need a BigQuery project (--bigquery-project)")
+            raise ConfigError(f"{', '.join(sorted(given))}: only with a BigQuery project (--bigquery-project)")
         return LocalConfig(root=Path(warehouse_dir))
     return BigQueryConfig(project=project, **given)
 
