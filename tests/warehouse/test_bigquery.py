@@ -358,7 +358,7 @@ def test_warehouse_config_picks_bigquery_from_option_or_environment(monkeypatch:
 
 def test_warehouse_config_refuses_inconsistent_options(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NBARAY_BIGQUERY_PROJECT", raising=False)
-    with pytest.raises(ConfigError, match="need a BigQuery project"):
+    with pytest.raises(ConfigError, match="location: only with a BigQuery project"):
         warehouse_config("wh", location="EU")
     with pytest.raises(ConfigError, match="unknown BigQuery options"):
         warehouse_config("wh", "my-project", credentials="x")
