@@ -17,6 +17,7 @@ LOOPBACK_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABL
 def ray_session(address: str | None = None, num_cpus: int | None = None) -> Iterator[None]:
     """Ray for the length of the block: reuse a running session, join `address`, or start a local one.
 
+    Without `address`, a job started by `ray job submit` joins its cluster through RAY_ADDRESS.
     A local cluster started here is stopped on exit; one that was joined or reused is left running.
     """
     import ray
@@ -26,6 +27,7 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> Iter
         return
     for name, value in LOOPBACK_ENV.items():
         os.environ.setdefault(name, value)
+    address = address or os.environ.get("RAY_ADDRESS")
     if address:
         log.info("joining the Ray cluster at %s", address)
         ray.init(address=address, log_to_driver=True)
