@@ -66,3 +66,43 @@ def checked_input(table: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
     if problems:
         raise InputError(table.qualified_name, problems)
     return frame
+
+
+# Phase 3 tables whose every (date, team) must be a game of the schedule, and their team column.
+_SCHEDULED_TEAMS = {
+    "player_game_summary": "team_abbr",
+    "team_offense_game_summary": "team_abbr",
+    "team_defense_game_summary": "defending_team_abbr",
+}
+
+
+def checked_against_schedule(frames: dict[str, pl.DataFrame], schedule_name: str = "schedule") -> None:
+    """An InputError when a box score's team did not play on its date by the schedule.
+
+    Windows, rest and completeness are all counted on the schedule; a box score the schedule
+    does not know would be silently miscounted.
+    """
+    schedule = frames[schedule_name]
+    scheduled = pl.concat(
+        [
+            schedule.select("game_date", pl.col(side).alias("team"))
+            for side in ("home_team_tricode", "away_team_tricode")
+        ]
+    ).unique()
+    for name, team_column in _SCHEDULED_TEAMS.items():
+        frame = frames.get(name)
+        if frame is None or frame.is_empty():
+            continue
+        unscheduled = frame.join(
+            scheduled, left_on=["game_date", team_column], right_on=["game_date", "team"], how="anti"
+        )
+        if unscheduled.height:
+            pairs = unscheduled.select("game_date", team_column).unique(maintain_order=True).head(3).rows()
+            shown = ", ".join(f"{team} on {day}" for day, team in pairs)
+            raise InputError(
+                f"nba_analytics.{name}",
+                [
+                    f"column {team_column}: {unscheduled.height} rows of teams the schedule "
+                    f"(nba_raw.nbac_schedule) has no game for that day (e.g. {shown})"
+                ],
+            )
