@@ -49,3 +49,24 @@ ML_FEATURE_STORE_V2 = TableSchema(
         *RUN_COLUMNS,
     ),
 )  # fmt: skip
+
+# Written by `nbaray predict` (nbaray.train.predict), not by the backfill.
+PLAYER_POINTS_PREDICTIONS = TableSchema(
+    dataset="nba_predictions",
+    name="player_points_predictions",
+    doc="Per player in the feature store on the date: the trained points model's prediction.",
+    key=("player_lookup", "game_date"),
+    partition="game_date",
+    clustering=("player_lookup", "model_id", "game_date"),
+    columns=(
+        Column("player_lookup", STR, nullable=False),
+        Column("game_date", DATE, nullable=False, doc="the feature store's game_date"),
+        Column("game_id", STR, nullable=False, doc="from the feature store row"),
+        Column("predicted_points", F64, scale=2, nullable=False, doc="the model's points for the game"),
+        Column("model_id", STR, nullable=False, doc="sha256 of the model's model.json"),
+        Column("feature_version", STR, nullable=False, doc="the feature vector the model reads, e.g. v1_baseline_25"),
+        Column("feature_quality_score", F64, scale=2, doc="copied from the feature store row, 0-100"),
+        Column("run_id", STR, nullable=False, doc="the predict run that wrote the row"),
+        Column("processed_at", pl.Datetime("us", "UTC"), nullable=False, doc="UTC time the run started"),
+    ),
+)  # fmt: skip
