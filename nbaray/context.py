@@ -55,7 +55,7 @@ import polars as pl
 from nbaray.features import pace, rest, workload
 from nbaray.features.completeness import schedule_team_dates
 from nbaray.features.recent_games import latest_date_before, newest_before
-from nbaray.features.windows import dates_frame, history_before
+from nbaray.features.windows import dates_frame, games_before
 from nbaray.processors import MISSING_DEPENDENCY, failures
 from nbaray.schemas.phase3 import UPCOMING_PLAYER_GAME_CONTEXT, UPCOMING_TEAM_GAME_CONTEXT
 
@@ -138,7 +138,7 @@ def team_game_context(
             .otherwise(pl.lit(UPCOMING)),
         )
     )
-    form = _team_form(rows, schedule=schedule, team_offense_game_summary=team_offense_game_summary, dates=dates)
+    form = _team_form(rows, schedule=schedule, team_offense_game_summary=team_offense_game_summary)
     with_form = _with_opponent_form(rows.join(form, on=_TEAM_KEYS, how="left"), form)
     return _shaped(with_form, TEAM_CONTEXT_COLUMNS).sort("game_date", "team_abbr")
 
@@ -167,9 +167,9 @@ def _derived_player_context(
 ) -> pl.DataFrame:
     """Context of roster rows (their D rows of player_game_summary) from games strictly before D (D6)."""
     keys = roster.select("player_lookup", pl.col("game_date").alias("analysis_date"))
-    load = _recent_load(player_game_summary, keys, dates).rename({"analysis_date": "game_date"})
+    load = _recent_load(player_game_summary, keys).rename({"analysis_date": "game_date"})
     previous = latest_date_before(player_game_summary.select("player_lookup", "game_date"), keys, by=["player_lookup"])
-    form = _team_form(roster, schedule=schedule, team_offense_game_summary=team_offense_game_summary, dates=dates)
+    form = _team_form(roster, schedule=schedule, team_offense_game_summary=team_offense_game_summary)
     home_from_game_id = pl.col("game_id").str.split("_").list.get(2, null_on_oob=True) == pl.col("team_abbr")
     rows = (
         roster.select(*_PLAYER_KEYS, "universal_player_id", "game_id", "team_abbr", "opponent_team_abbr")
@@ -196,17 +196,17 @@ def _derived_player_context(
     )  # fmt: skip
 
 
-def _recent_load(player_game_summary: pl.DataFrame, keys: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+def _recent_load(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Per (player, D): games, minutes, usage and back-to-backs over the 7 and 14 days before D."""
-    history = history_before(
-        player_game_summary.select("player_lookup", "game_date", "minutes_played", "usage_rate"),
-        dates["game_date"].to_list(),
+    history = games_before(
+        player_game_summary.select("player_lookup", "game_date", "game_id", "minutes_played", "usage_rate"),
+        keys,
+        by=["player_lookup"],
         days=LONG_DAYS,
     )
     minutes, usage, days_before = pl.col("minutes_played"), pl.col("usage_rate"), pl.col("days_before")
     return (
-        history.join(keys, on=["player_lookup", "analysis_date"], how="semi")
-        .with_columns(days_before=(pl.col("analysis_date") - pl.col("game_date")).dt.total_days())
+        history.with_columns(days_before=(pl.col("analysis_date") - pl.col("game_date")).dt.total_days())
         .group_by("player_lookup", "analysis_date")
         .agg(
             games_in_last_7_days=workload.games_in_last_days(days_before, RECENT_DAYS),
@@ -220,9 +220,7 @@ def _recent_load(player_game_summary: pl.DataFrame, keys: pl.DataFrame, dates: p
     )
 
 
-def _team_form(
-    games: pl.DataFrame, *, schedule: pl.DataFrame, team_offense_game_summary: pl.DataFrame, dates: pl.DataFrame
-) -> pl.DataFrame:
+def _team_form(games: pl.DataFrame, *, schedule: pl.DataFrame, team_offense_game_summary: pl.DataFrame) -> pl.DataFrame:
     """Per (team, D) for both sides of `games`: rest and recent games from the schedule, pace from Phase 3."""
     sides = [
         games.select("team_abbr", "game_date"),
@@ -232,8 +230,7 @@ def _team_form(
     team_dates = schedule_team_dates(schedule)
     days_before = pl.col("days_before")
     recent = (
-        history_before(team_dates, dates["game_date"].to_list(), days=LONG_DAYS)
-        .join(keys, on=["team_abbr", "analysis_date"], how="semi")
+        games_before(team_dates, keys, by=["team_abbr"], days=LONG_DAYS)
         .with_columns(days_before=(pl.col("analysis_date") - pl.col("game_date")).dt.total_days())
         .group_by("team_abbr", "analysis_date")
         .agg(

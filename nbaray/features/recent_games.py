@@ -1,14 +1,14 @@
 """Any-season look-backs: an entity's newest rows, or its newest date, strictly before each D (D1, D7).
 
-`windows.history_before` pairs every row with every later analysis date, which is right for
-season and day windows. A "last N games, any season" window or a "previous game" lookup would
-then pair whole multi-season histories with every date; these helpers reach back with an as-of
-join instead, so their cost does not grow with the length of the history.
+Both reach back with an as-of join (`windows.games_before` for rows), so their cost does not grow
+with the length of the history.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+from nbaray.features.windows import games_before
 
 
 def newest_before(
@@ -61,17 +61,8 @@ def newest_before(
     │ a       ┆ 2            │
     └─────────┴──────────────┘
     """
-    ordered = frame.sort([*by, date_column, id_column]).with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int64).over(by).alias("_position")
-    )
-    newest = _last_position_before(ordered, keys, by=by, date_column=date_column)
-    ranks = pl.DataFrame({"recency_rank": range(1, n + 1)}, schema={"recency_rank": pl.Int64})
-    wanted = (
-        newest.join(ranks, how="cross")
-        .with_columns((pl.col("_position") - pl.col("recency_rank") + 1).alias("_position"))
-        .filter(pl.col("_position") >= 0)
-    )
-    return wanted.join(ordered, on=[*by, "_position"]).drop("_position").sort([*by, "analysis_date", "recency_rank"])
+    picked = games_before(frame, keys, by=by, n=n, date_column=date_column, id_column=id_column)
+    return picked.sort([*by, "analysis_date", "recency_rank"])
 
 
 def latest_date_before(
@@ -88,28 +79,4 @@ def latest_date_before(
         allow_exact_matches=False,  # a game on D itself is not a previous game (D1)
         coalesce=False,
         check_sortedness=False,  # sorted just above; polars cannot verify it per `by` group
-    )
-
-
-def _last_position_before(
-    ordered: pl.DataFrame, keys: pl.DataFrame, *, by: list[str], date_column: str
-) -> pl.DataFrame:
-    """Per key, the position of the entity's newest row before D; keys without one are dropped."""
-    last_of_day = ordered.group_by([*by, date_column]).agg(pl.col("_position").max())
-    return (
-        keys.select(*by, "analysis_date")
-        .unique()
-        .sort("analysis_date")
-        .join_asof(
-            last_of_day.sort(date_column),
-            left_on="analysis_date",
-            right_on=date_column,
-            by=by,
-            strategy="backward",
-            allow_exact_matches=False,
-            coalesce=False,
-            check_sortedness=False,  # sorted just above; polars cannot verify it per `by` group
-        )
-        .drop(date_column)
-        .drop_nulls("_position")
     )

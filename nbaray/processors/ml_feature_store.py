@@ -26,7 +26,7 @@ from nbaray.features.feature_sets import (
     FeatureSet,
 )
 from nbaray.features.quality_score import data_source, feature_quality_score, quality_tier
-from nbaray.features.windows import dates_frame, history_before, newest_first
+from nbaray.features.windows import dates_frame, games_before
 from nbaray.processors import ProcessorOutput
 from nbaray.schemas.precompute import RUN_COLUMNS
 from nbaray.schemas.predictions import ML_FEATURE_STORE_V2
@@ -86,10 +86,9 @@ def compute(
     keys = roster.select(KEY)
     inputs = (
         _with_phase4(roster, phase4)
-        .join(_recent_games(player_game_summary, keys, analysis_dates), on=KEY, how="left")
-        .join(_season_averages(player_game_summary, keys, analysis_dates), on=KEY, how="left")
-        .join(_team_season(team_offense_game_summary, roster, analysis_dates), on=["team_abbr", "analysis_date"],
-              how="left")
+        .join(_recent_games(player_game_summary, keys), on=KEY, how="left")
+        .join(_season_averages(player_game_summary, keys), on=KEY, how="left")
+        .join(_team_season(team_offense_game_summary, roster), on=["team_abbr", "analysis_date"], how="left")
         .with_columns(pl.col(name).fill_null(pl.lit([], dtype=pl.List(pl.Float64))) for name in _RECENT_STATS)
     )  # fmt: skip
     rows = (
@@ -139,36 +138,31 @@ def _with_phase4(roster: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Da
     return roster
 
 
-def _recent_games(player_game_summary: pl.DataFrame, keys: pl.DataFrame, analysis_dates: list[date]) -> pl.DataFrame:
+def _recent_games(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Per (player, D): points, minutes and free throws made of his 10 newest rows in `[D - 60, D)`, newest first."""
     rows = player_game_summary.select(
         "player_lookup", "game_date", "game_id", *(pl.col(c).cast(pl.Float64) for c in _RECENT_STATS.values())
     )
-    window = history_before(rows, analysis_dates, days=RECENT_DAYS).join(keys, on=KEY, how="semi")
-    newest = newest_first(window, by=KEY).filter(pl.col("recency_rank") <= RECENT_GAMES)
+    newest = games_before(rows, keys, by=["player_lookup"], n=RECENT_GAMES, days=RECENT_DAYS)
     return newest.group_by(KEY).agg(
         pl.col(stat).sort_by("recency_rank").alias(name) for name, stat in _RECENT_STATS.items()
     )
 
 
-def _season_averages(player_game_summary: pl.DataFrame, keys: pl.DataFrame, analysis_dates: list[date]) -> pl.DataFrame:
+def _season_averages(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Per (player, D): mean points and minutes of his rows from October 1 to D, exclusive (nulls skipped)."""
-    rows = player_game_summary.select("player_lookup", "game_date", "points", "minutes_played")
-    season = history_before(rows, analysis_dates, same_season=True).join(keys, on=KEY, how="semi")
+    rows = player_game_summary.select("player_lookup", "game_date", "game_id", "points", "minutes_played")
+    season = games_before(rows, keys, by=["player_lookup"], same_season=True)
     return season.group_by(KEY).agg(
         season_points_avg=pl.col("points").cast(pl.Float64).fill_nan(None).mean(),
         season_minutes_avg=pl.col("minutes_played").cast(pl.Float64).fill_nan(None).mean(),
     )
 
 
-def _team_season(
-    team_offense_game_summary: pl.DataFrame, roster: pl.DataFrame, analysis_dates: list[date]
-) -> pl.DataFrame:
+def _team_season(team_offense_game_summary: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
     """Per (team, D): games and wins of the team from October 1 to D, exclusive (D5)."""
-    games = team_offense_game_summary.select("team_abbr", "game_date", "win_flag")
-    season = history_before(games, analysis_dates, same_season=True).join(
-        roster.select("team_abbr", "analysis_date").unique(), on=["team_abbr", "analysis_date"], how="semi"
-    )
+    games = team_offense_game_summary.select("team_abbr", "game_date", "game_id", "win_flag")
+    season = games_before(games, roster.select("team_abbr", "analysis_date"), by=["team_abbr"], same_season=True)
     return season.group_by("team_abbr", "analysis_date").agg(
         team_season_games=pl.len().cast(pl.Int64), team_season_wins=pl.col("win_flag").sum().cast(pl.Int64)
     )

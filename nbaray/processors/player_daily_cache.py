@@ -15,7 +15,7 @@ from nbaray.context import missing_roster_failures
 from nbaray.features import pace, scoring, season_flags, usage, workload
 from nbaray.features.completeness import player_completeness
 from nbaray.features.recent_games import newest_before
-from nbaray.features.windows import dates_frame, history_before, newest_first
+from nbaray.features.windows import dates_frame, games_before
 from nbaray.processors import INSUFFICIENT_DATA, ProcessorOutput, failures
 from nbaray.schemas.precompute import PLAYER_DAILY_CACHE
 
@@ -51,7 +51,7 @@ def compute(
         .join(dates_frame(analysis_dates), on="analysis_date")
         .select(*KEY, "universal_player_id", "team_abbr", *_CONTEXT_COPIES)
     )
-    stats = _season_form(player_game_summary, roster.select(KEY), analysis_dates)
+    stats = _season_form(player_game_summary, roster.select(KEY))
     candidates = roster.join(stats, on=KEY, how="left").with_columns(pl.col("games_played_season").fill_null(0))
     enough = pl.col("games_played_season") >= MIN_GAMES
     kept = candidates.filter(enough)
@@ -86,16 +86,14 @@ def compute(
     )
 
 
-def _season_form(player_game_summary: pl.DataFrame, keys: pl.DataFrame, analysis_dates: list[date]) -> pl.DataFrame:
+def _season_form(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Per (player, D): scoring, minutes, usage and shooting over his qualifying games this season before D."""
     # SQL's three-valued OR: NULL minutes pass only with points > 0
     played = (pl.col("minutes_played") > 0).fill_null(False) | (pl.col("points") > 0).fill_null(False)
     columns = ["player_lookup", "game_id", "game_date", "points", "minutes_played", "usage_rate", "ts_pct",
                "fg_makes", "assisted_fg_makes"]  # fmt: skip
     qualifying = player_game_summary.filter(pl.col("is_active") & played).select(columns)
-    games = newest_first(
-        history_before(qualifying, analysis_dates, same_season=True).join(keys, on=KEY, how="semi"), by=KEY
-    ).filter(pl.col("recency_rank") <= SEASON_GAMES_CAP)
+    games = games_before(qualifying, keys, by=["player_lookup"], n=SEASON_GAMES_CAP, same_season=True)
     points, usage_rate = pl.col("points"), pl.col("usage_rate")
     return games.group_by(KEY).agg(
         games_played_season=pl.len().cast(pl.Int64),

@@ -12,7 +12,7 @@ import polars as pl
 
 from nbaray.features import samples, zones
 from nbaray.features.completeness import player_completeness
-from nbaray.features.windows import history_before, newest_first
+from nbaray.features.windows import entity_dates, window_sums
 from nbaray.processors import INSUFFICIENT_DATA, ProcessorOutput, failures
 from nbaray.schemas.precompute import PLAYER_SHOT_ZONE_ANALYSIS, RUN_COLUMNS
 
@@ -38,19 +38,30 @@ def compute(
     played = player_game_summary.filter(_game_played()).select(
         "player_lookup", "universal_player_id", "game_id", "game_date", *_ZONE_STATS, *_ASSIST_STATS
     )
-    window = newest_first(history_before(played, analysis_dates, same_season=True), by=KEY).filter(
-        pl.col("recency_rank") <= TREND_WINDOW_GAMES
+    players = entity_dates(played, analysis_dates, by=["player_lookup"])
+    # NULL stats count as 0 (2B.4)
+    last_10 = window_sums(
+        played,
+        players,
+        by=["player_lookup"],
+        columns=[*_ZONE_STATS, *_ASSIST_STATS],
+        newest=["universal_player_id"],
+        n=WINDOW_GAMES,
+        same_season=True,
+    ).rename({"games": "games_in_sample_10", **{c: f"{c}_10" for c in [*_ZONE_STATS, *_ASSIST_STATS]}})
+    last_20 = (
+        window_sums(
+            played,
+            players,
+            by=["player_lookup"],
+            columns=[*(f"{zone}_attempts" for zone in zones.ZONES), "paint_makes"],
+            n=TREND_WINDOW_GAMES,
+            same_season=True,
+        )
+        .rename(lambda c: c if c in KEY else f"{c}_20")
+        .rename({"games_20": "games_in_sample_20"})
     )
-    in_last_10 = pl.col("recency_rank") <= WINDOW_GAMES
-    totals = window.group_by(KEY).agg(
-        pl.col("universal_player_id").sort_by("recency_rank").first(),
-        in_last_10.sum().cast(pl.Int64).alias("games_in_sample_10"),
-        pl.len().cast(pl.Int64).alias("games_in_sample_20"),
-        # NULL stats count as 0 (2B.4)
-        *(pl.col(c).filter(in_last_10).sum().alias(f"{c}_10") for c in [*_ZONE_STATS, *_ASSIST_STATS]),
-        *(pl.col(f"{zone}_attempts").sum().alias(f"{zone}_attempts_20") for zone in zones.ZONES),
-        pl.col("paint_makes").sum().alias("paint_makes_20"),
-    )
+    totals = last_10.join(last_20, on=KEY)  # the same keys: both windows end at the newest game before D
     enough = pl.col("games_in_sample_10") >= WINDOW_GAMES
     written = totals.filter(enough)
     rows = (

@@ -12,7 +12,7 @@ import polars as pl
 
 from nbaray.features import samples, zones
 from nbaray.features.completeness import team_completeness
-from nbaray.features.windows import dates_frame, history_before, newest_first
+from nbaray.features.windows import dates_frame, entity_dates, games_before
 from nbaray.processors import INSUFFICIENT_DATA, ProcessorOutput, failures
 from nbaray.schemas.precompute import RUN_COLUMNS, TEAM_DEFENSE_ZONE_ANALYSIS
 
@@ -45,9 +45,8 @@ def compute(
         pl.col("defending_team_abbr").alias("team_abbr"), "game_id", "game_date", *_SUMMED,
         "defensive_rating", "opponent_pace",
     )  # fmt: skip
-    window = newest_first(history_before(games, analysis_dates, same_season=True), by=KEY).filter(
-        pl.col("recency_rank") <= WINDOW_GAMES
-    )
+    teams = entity_dates(games, analysis_dates, by=["team_abbr"])
+    window = games_before(games, teams, by=["team_abbr"], n=WINDOW_GAMES, same_season=True)
     totals = window.group_by(KEY).agg(
         pl.len().alias("games_in_sample"),
         pl.col(_SUMMED).sum(),  # NULL stats count as 0 (2A.5)
@@ -90,13 +89,12 @@ def league_averages(*, team_defense_game_summary: pl.DataFrame, analysis_dates: 
         ``analysis_date``, ``league_avg_paint``, ``league_avg_mid_range``, ``league_avg_three_pt``
         (0-1 fractions) and ``teams_in_sample``; one row per analysis date.
     """
-    recent = history_before(
-        team_defense_game_summary.select(
-            pl.col("defending_team_abbr").alias("team_abbr"), "game_date",
-            *(f"opp_{zone}_{stat}" for zone in zones.ZONES for stat in ("makes", "attempts")),
-        ),
-        analysis_dates, days=LEAGUE_WINDOW_DAYS,
+    games = team_defense_game_summary.select(
+        pl.col("defending_team_abbr").alias("team_abbr"), "game_date", "game_id",
+        *(f"opp_{zone}_{stat}" for zone in zones.ZONES for stat in ("makes", "attempts")),
     )  # fmt: skip
+    teams = entity_dates(games, analysis_dates, by=["team_abbr"])
+    recent = games_before(games, teams, by=["team_abbr"], days=LEAGUE_WINDOW_DAYS)
     league = [f"league_avg_{zone}" for zone in zones.ZONES]
     per_team = (
         recent.group_by(KEY)
