@@ -13,7 +13,7 @@ import polars as pl
 
 from nbaray.context import missing_roster_failures
 from nbaray.features import pace, scoring, season_flags, usage, workload
-from nbaray.features.completeness import player_completeness
+from nbaray.features.completeness import player_completeness_windows
 from nbaray.features.recent_games import newest_before
 from nbaray.features.windows import dates_frame, games_before
 from nbaray.processors import INSUFFICIENT_DATA, ProcessorOutput, failures
@@ -125,14 +125,14 @@ def _team_form(team_offense_game_summary: pl.DataFrame, players: pl.DataFrame) -
 
 def _completeness(schedule: pl.DataFrame, player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Season-to-date completeness (D4) plus the L5, L10, 7-day and 14-day windows, per (player, D)."""
-    season = player_completeness(schedule, player_game_summary, keys).with_columns(
+    measured = player_completeness_windows(schedule, player_game_summary, keys, {"season": {}, **COMPLETENESS_WINDOWS})
+    season = measured.pop("season").with_columns(
         missing_games_count=(pl.col("expected_games_count") - pl.col("actual_games_count")).clip(lower_bound=0),
         is_production_ready=pl.col("is_production_ready").fill_null(False),
     )
-    for name, window in COMPLETENESS_WINDOWS.items():
-        measured = player_completeness(schedule, player_game_summary, keys, **window)
+    for name, window in measured.items():
         season = season.join(
-            measured.select(
+            window.select(
                 *KEY,
                 pl.col("completeness_percentage").alias(f"{name}_completeness_pct"),
                 pl.col("is_production_ready").fill_null(False).alias(f"{name}_is_complete"),

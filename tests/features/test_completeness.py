@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from nbaray.features import completeness
+from nbaray.features import completeness, windows
 from nbaray.schemas.phase3 import SCHEDULE
 
 D = date(2025, 1, 16)
@@ -89,3 +91,101 @@ def test_player_completeness_follows_the_latest_team_from_the_first_game_of_the_
         round(100 * (len(on_nyk_dates) + 2) / len(nyk_in_window), 1), abs=1e-9
     )
     assert (old["expected_games_count"], old["completeness_percentage"], old["is_production_ready"]) == (0, None, False)
+
+
+# The definition D4 states, by pairing every row with every analysis date: what the positional
+# counting of `player_completeness` and `team_completeness` must reproduce.
+def _paired_player_counts(schedule, player_game_summary, keys, *, last_games=None, days=None) -> pl.DataFrame:
+    d, day = pl.col("analysis_date"), pl.col("game_date")
+    season = (
+        player_game_summary.join(keys, on="player_lookup")
+        .filter(day < d, day >= windows.season_start(d))
+    )  # fmt: skip
+    team_and_start = season.group_by("player_lookup", "analysis_date").agg(
+        pl.col("team_abbr").sort_by("game_date", "game_id", descending=True).first(), first_game=day.min()
+    )
+    team_games = team_and_start.join(completeness.schedule_team_dates(schedule), on="team_abbr").filter(
+        day < d, day >= pl.col("first_game")
+    )
+    if days is not None:
+        team_games = team_games.filter(day >= d - pl.duration(days=days))
+    if last_games is not None:
+        team_games = team_games.filter(day.rank("ordinal", descending=True).over("player_lookup", d) <= last_games)
+    bounds = team_games.group_by("player_lookup", "analysis_date").agg(
+        expected_games_count=day.n_unique(), window_start=day.min()
+    )
+    actual = (
+        season.join(bounds, on=["player_lookup", "analysis_date"])
+        .filter(day >= pl.col("window_start"))
+        .group_by("player_lookup", "analysis_date")
+        .agg(actual_games_count=day.n_unique())
+    )
+    return (
+        keys.join(bounds.drop("window_start"), on=["player_lookup", "analysis_date"], how="left")
+        .join(actual, on=["player_lookup", "analysis_date"], how="left")
+        .with_columns(pl.col("expected_games_count", "actual_games_count").fill_null(0).cast(pl.Int64))
+    )
+
+
+def _paired_team_counts(schedule, team_rows, analysis_dates) -> pl.DataFrame:
+    def counted(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return (
+            frame.join(windows.dates_frame(analysis_dates), how="cross")
+            .filter(pl.col("game_date") < pl.col("analysis_date"))
+            .filter(pl.col("game_date") >= windows.season_start(pl.col("analysis_date")))
+            .group_by("team_abbr", "analysis_date")
+            .agg(pl.col("game_date").n_unique().cast(pl.Int64).alias(name))
+        )
+
+    expected = counted(completeness.schedule_team_dates(schedule), "expected_games_count")
+    actual = counted(team_rows.select("team_abbr", "game_date").unique(), "actual_games_count")
+    return expected.join(actual, on=["team_abbr", "analysis_date"], how="full", coalesce=True).with_columns(
+        pl.col("expected_games_count", "actual_games_count").fill_null(0)
+    )
+
+
+TEAMS = ["BOS", "NYK", "MIA"]
+games = st.lists(st.tuples(st.integers(0, 70), st.sampled_from(TEAMS), st.sampled_from(TEAMS), st.sampled_from([1, 3])))
+player_rows = st.lists(st.tuples(st.sampled_from(["p", "q"]), st.integers(0, 70), st.sampled_from(TEAMS)))
+day_offsets = st.lists(st.integers(0, 75), min_size=1, max_size=5)
+FIRST = date(2024, 9, 20)  # the windows cross October 1
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(games, player_rows, day_offsets, st.sampled_from([{}, {"last_games": 3}, {"days": 7}, {"days": 14}]))
+def test_player_completeness_counts_as_the_pairing_definition(scheduled, rows, offsets, window) -> None:
+    schedule = _schedule([(FIRST + timedelta(days=d), home, away, status) for d, home, away, status in scheduled
+                          if home != away])  # fmt: skip
+    summary = pl.DataFrame(
+        [(player, team, FIRST + timedelta(days=d), f"{d:03d}_{team}") for player, d, team in rows],
+        schema={"player_lookup": pl.String, "team_abbr": pl.String, "game_date": pl.Date, "game_id": pl.String},
+        orient="row",
+    ).unique(["player_lookup", "game_id"])
+    keys = pl.DataFrame(
+        [(player, FIRST + timedelta(days=d)) for player in ("p", "q", "nobody") for d in offsets],
+        schema={"player_lookup": pl.String, "analysis_date": pl.Date},
+        orient="row",
+    ).unique()
+    counts = completeness.player_completeness(schedule, summary, keys, **window)
+    columns = ["player_lookup", "analysis_date", "expected_games_count", "actual_games_count"]
+    expected = _paired_player_counts(schedule, summary, keys, **window)
+    assert counts.select(columns).sort(columns[:2]).equals(expected.select(columns).sort(columns[:2]))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(games, player_rows, day_offsets)
+def test_team_completeness_counts_as_the_pairing_definition(scheduled, rows, offsets) -> None:
+    schedule = _schedule([(FIRST + timedelta(days=d), home, away, status) for d, home, away, status in scheduled
+                          if home != away])  # fmt: skip
+    team_rows = pl.DataFrame(
+        [(team, FIRST + timedelta(days=d)) for _, d, team in rows],
+        schema={"team_abbr": pl.String, "game_date": pl.Date},
+        orient="row",
+    )
+    dates = sorted({FIRST + timedelta(days=d) for d in offsets})
+    counts = completeness.team_completeness(schedule, team_rows, dates, team_column="team_abbr")
+    columns = ["team_abbr", "analysis_date", "expected_games_count", "actual_games_count"]
+    expected = _paired_team_counts(schedule, team_rows, dates).filter(
+        (pl.col("expected_games_count") > 0) | (pl.col("actual_games_count") > 0)
+    )
+    assert counts.select(columns).sort(columns[:2]).equals(expected.select(columns).sort(columns[:2]))
