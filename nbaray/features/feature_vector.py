@@ -20,6 +20,7 @@ from nbaray.features.feature_sets import (
     Input,
     Phase4Column,
 )
+from nbaray.features.lists import as_list
 
 
 def has_row(table: str) -> str:
@@ -29,31 +30,63 @@ def has_row(table: str) -> str:
 
 def features(feature_set: FeatureSet) -> pl.Expr:
     """List(Float64) of the feature values in index order; never null, never NaN."""
-    return pl.concat_list([value_and_source(f)[0] for f in feature_set.features]).alias("features")
+    return as_list([value_and_source(f)[0] for f in feature_set.features]).alias("features")
 
 
 def feature_sources(feature_set: FeatureSet) -> pl.Expr:
     """List(String) of the source label that gave each feature its value, in index order."""
-    return pl.concat_list([value_and_source(f)[1] for f in feature_set.features]).alias("feature_sources")
+    return as_list([value_and_source(f)[1] for f in feature_set.features]).alias("feature_sources")
 
 
 def feature_names(feature_set: FeatureSet) -> pl.Expr:
     """List(String) of the feature names, the same on every row."""
-    return pl.concat_list([pl.lit(name, pl.String) for name in feature_set.names]).alias("feature_names")
+    return as_list([pl.lit(name, pl.String) for name in feature_set.names]).alias("feature_names")
 
 
 def value_and_source(feature: Feature) -> tuple[pl.Expr, pl.Expr]:
     """The feature's value (Float64) and its source label: the first level of its chain that is not null."""
+    return _resolved(feature, _levels(feature))
+
+
+def with_feature_vector(frame: pl.DataFrame, feature_set: FeatureSet) -> pl.DataFrame:
+    """`frame` with the `features`, `feature_sources` and `feature_names` lists of `feature_set`.
+
+    The same lists as those three expressions give, but each level of each feature is evaluated
+    once, into a column, and read by both the value and the label.
+    """
+    levels = {feature.name: _levels(feature) for feature in feature_set.features}
+    columns = {_level_column(name, label): value for name, chain in levels.items() for value, label in chain}
+    resolved = [
+        _resolved(feature, [(pl.col(_level_column(feature.name, label)), label) for _, label in levels[feature.name]])
+        for feature in feature_set.features
+    ]
+    return (
+        frame.with_columns(**columns)
+        .with_columns(
+            as_list([value for value, _ in resolved]).alias("features"),
+            as_list([label for _, label in resolved]).alias("feature_sources"),
+            feature_names(feature_set),
+        )
+        .drop(list(columns))
+    )
+
+
+def _levels(feature: Feature) -> list[tuple[pl.Expr, str]]:
+    """The feature's chain: each level's value and its source label, in the order they are tried."""
     if feature.calculated is not None:
-        levels = [(_derived_value(feature.calculated), CALCULATED)]
-    else:
-        levels = []
-        if feature.phase4:
-            levels.append((_phase4_value(feature.phase4), PHASE4))
-        if feature.phase3 is not None:
-            levels.append((_derived_value(feature.phase3), PHASE3))
-        if feature.default is not None:
-            levels.append((pl.lit(feature.default, pl.Float64), DEFAULT))
+        return [(_derived_value(feature.calculated), CALCULATED)]
+    levels = []
+    if feature.phase4:
+        levels.append((_phase4_value(feature.phase4), PHASE4))
+    if feature.phase3 is not None:
+        levels.append((_derived_value(feature.phase3), PHASE3))
+    if feature.default is not None:
+        levels.append((pl.lit(feature.default, pl.Float64), DEFAULT))
+    return levels
+
+
+def _resolved(feature: Feature, levels: list[tuple[pl.Expr, str]]) -> tuple[pl.Expr, pl.Expr]:
+    """The first non-null level's value (transformed) and label."""
     value = pl.coalesce([v for v, _ in levels])
     if feature.transform is not None:
         value = feature.transform(value)
@@ -61,6 +94,10 @@ def value_and_source(feature: Feature) -> tuple[pl.Expr, pl.Expr]:
     for level_value, level_label in levels[1:]:
         label = label.when(level_value.is_not_null()).then(pl.lit(level_label))
     return value.alias(feature.name), label.alias(feature.name)
+
+
+def _level_column(feature_name: str, label: str) -> str:
+    return f"_level.{feature_name}.{label}"
 
 
 def _phase4_value(sources: tuple[Phase4Column, ...]) -> pl.Expr:

@@ -25,6 +25,7 @@ from nbaray.features.feature_sets import (
     V1_BASELINE_25,
     FeatureSet,
 )
+from nbaray.features.lists import as_list
 from nbaray.features.quality_score import data_source, feature_quality_score, quality_tier
 from nbaray.features.windows import dates_frame, games_before
 from nbaray.processors import ProcessorOutput
@@ -92,13 +93,8 @@ def compute(
         .with_columns(pl.col(name).fill_null(pl.lit([], dtype=pl.List(pl.Float64))) for name in _RECENT_STATS)
     )  # fmt: skip
     rows = (
-        inputs.with_columns(
-            feature_vector.features(FEATURE_SET),
-            feature_vector.feature_sources(FEATURE_SET),
-            feature_vector.feature_names(FEATURE_SET),
-            feature_count=pl.lit(len(FEATURE_SET), pl.Int64),
-            feature_version=pl.lit(FEATURE_SET.version),
-        )
+        feature_vector.with_feature_vector(inputs, FEATURE_SET)
+        .with_columns(feature_count=pl.lit(len(FEATURE_SET), pl.Int64), feature_version=pl.lit(FEATURE_SET.version))
         .with_columns(
             feature_quality_score(pl.col("feature_sources"), len(FEATURE_SET)),
             data_source(pl.col("feature_sources")),
@@ -190,7 +186,7 @@ def _readiness(tables: list[str]) -> pl.Expr:
 def _data_quality_issues(tables: list[str]) -> pl.Expr:
     issues = [pl.when(~pl.col("own_ready").fill_null(False)).then(pl.lit("own_data_incomplete"))]
     issues += [pl.when(~pl.col(_ready(t))).then(pl.lit(UPSTREAM_ISSUES[t])) for t in tables]
-    return pl.concat_list(issues).list.drop_nulls().alias("data_quality_issues")
+    return as_list(issues).list.drop_nulls().alias("data_quality_issues")
 
 
 def _ready(table: str) -> str:

@@ -15,6 +15,7 @@ import polars as pl
 from nbaray.context import missing_roster_failures
 from nbaray.features import fatigue, pace, season_flags, shot_zone_mismatch, usage_spike
 from nbaray.features.completeness import player_completeness
+from nbaray.features.lists import as_list
 from nbaray.features.windows import dates_frame
 from nbaray.processors import ProcessorOutput
 from nbaray.schemas.precompute import PLAYER_COMPOSITE_FACTORS
@@ -143,7 +144,7 @@ def _readiness() -> dict[str, pl.Expr]:
     return {
         "all_upstreams_ready": shot & defense,
         "is_production_ready": own & shot & defense,
-        "data_quality_issues": pl.concat_list(issues).list.drop_nulls(),
+        "data_quality_issues": as_list(issues).list.drop_nulls(),
     }
 
 
