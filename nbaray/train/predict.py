@@ -11,7 +11,7 @@ import json
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -24,6 +24,9 @@ from nbaray.pipeline.ray_cluster import ray_session
 from nbaray.schemas.predictions import ML_FEATURE_STORE_V2, PLAYER_POINTS_PREDICTIONS
 from nbaray.train.training import METRICS_FILE, MODEL_FILE, model_id
 from nbaray.train.xgb import quiet_dataset
+
+if TYPE_CHECKING:
+    from nbaray.warehouse.base import WarehouseConfig
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +61,10 @@ def _model(model_dir: Path) -> tuple[bytes, dict[str, Any]]:
         raise NbarayError(f"{model_dir} is not a trained model directory: {error.filename} is missing") from None
 
 
-def predict(config: Any, day: date, model_dir: Path | str, *, address: str | None = None) -> int:
+def predict(config: WarehouseConfig, day: date, model_dir: Path | str, *, address: str | None = None) -> int:
     """Predict every feature-store row of `day` with the model in `model_dir`; returns the rows written.
 
-    `config` is a WarehouseConfig. The model's feature version must be the rows' version.
+    The model's feature version and names must be the rows'.
     """
     from nbaray.warehouse.base import open_warehouse
 
@@ -84,12 +87,13 @@ def predict(config: Any, day: date, model_dir: Path | str, *, address: str | Non
     else:
         with ray_session(address):
             import ray
+            import ray.data
 
             predicted = quiet_dataset(rows.select(*_PASSED_THROUGH, "features").to_arrow()).map_batches(
                 BoosterPredictor,
                 fn_constructor_kwargs={"model": model, "feature_names": names},
                 batch_format="pyarrow",
-                concurrency=1,  # one date's rows: one actor, one booster load
+                compute=ray.data.ActorPoolStrategy(size=1),  # one date's rows: one actor, one booster load
                 num_cpus=1,
             )
             tables = ray.get(predicted.to_arrow_refs())

@@ -40,7 +40,8 @@ svg text {{ font-size: 11px; fill: #333; }}
 <h1>{html.escape(title)}</h1>
 <p>Feature set <code>{html.escape(metrics["feature_version"])}</code>; model <code>{metrics["model_id"][:16]}</code>;
 best iteration {metrics["best_iteration"]} of {metrics["rounds_trained"]} rounds on {metrics["workers"]} Ray Train
-workers; training data sha256 <code>{metrics["data_fingerprint"]["train"][:16]}</code>.</p>
+workers; training data sha256 <code>{metrics["data_fingerprint"]["train"][:16]}</code>.
+{_quality_note(metrics)}</p>
 <h2>Test set: model and baselines on the same rows</h2>
 {_comparison(metrics)}
 <h2>Test MAE by scorer tier (season average before the game)</h2>
@@ -63,6 +64,16 @@ out.</figcaption></figure>
 """
 
 
+def _quality_note(metrics: Mapping[str, Any]) -> str:
+    if metrics["min_quality"] is None:
+        return "Every row with a target was used."
+    removed = metrics["rows"]["below_min_quality"]
+    return (
+        f"Fitted only on rows with feature_quality_score &ge; {metrics['min_quality']:g} "
+        f"({removed['train']} train and {removed['valid']} validation rows left out; the test set keeps all rows)."
+    )
+
+
 def _fmt(value: Any, digits: int = 3) -> str:
     if value is None:
         return "&ndash;"
@@ -81,7 +92,7 @@ def _comparison(metrics: Mapping[str, Any]) -> str:
         for name, m in systems
     )
     return (
-        "<table><tr><th>system</th><th>MAE</th><th>RMSE</th><th>bias</th><th>within 3</th><th>within 5</th>"
+        "<table><tr><th>system</th><th>MAE</th><th>RMSE</th><th>bias (predicted &minus; actual)</th><th>within 3</th><th>within 5</th>"
         f"<th>rows</th></tr>{rows}</table>"
     )
 
@@ -127,7 +138,7 @@ def _thinned(n: int) -> np.ndarray:
 
 
 def _sample_note(shown: int, total: int) -> str:
-    return "" if shown == total else f"Every {total / shown:.1f}th of {total} test rows is drawn."
+    return "" if shown == total else f"{shown:,} of the {total:,} test rows are drawn, evenly spread."
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:

@@ -26,10 +26,13 @@ pytestmark = pytest.mark.ray
 SEASON = 2023
 START, END = date(2023, 10, 1), date(2024, 6, 30)
 VALID_START, TEST_START = date(2024, 2, 26), date(2024, 3, 20)  # about 70 / 15 / 15 of the season's dates
-# One season is ~16k training rows. The reference's depth-8 trees overfit that much data: with the
-# reference parameters the model loses to the season average here (it wins on four seasons, see
-# bench/train.py). Shallower trees suit one season; the rest of the reference parameters stay.
-PARAMS = {"max_depth": 4}
+# Two departures from the reference parameters, for a one-season training set (~16k rows). With
+# the reference's own (depth 8, squared error) the model loses to the season average here by
+# 0.03-0.07 MAE on every seed tried; it beats it on four seasons (bench/train.py). Depth 4 suits
+# one season's rows, and the absolute-error objective aims at the median, which is what minimises
+# MAE: points are right-skewed, so the mean that squared error aims at sits above it. Together they
+# beat the season average by 0.10-0.12 MAE on seeds 1, 2, 3 and 7 (depth 4 alone: 0.01-0.04).
+PARAMS = {"max_depth": 4, "objective": "reg:absoluteerror"}
 ROUNDS = 300  # early stopping ends one season's runs near 120 rounds
 
 
