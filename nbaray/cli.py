@@ -85,6 +85,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return max(backfilled, validated)
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from nbaray.train import train
+
+    metrics = train(
+        _warehouse_config(args),
+        args.start,
+        args.end,
+        Path(args.out),
+        workers=args.workers,
+        valid_start=args.valid_start,
+        test_start=args.test_start,
+        min_quality=args.min_quality,
+        address=args.address,
+    )
+    test = metrics["model"]["test"]
+    print(f"test MAE on {test['rows']} rows: model {test['mae']:.3f}")
+    for name, baseline in metrics["baselines"].items():
+        print(f"  {name}: {baseline['test']['mae']:.3f}")
+    print(f"model.json, metrics.json and report.html in {args.out}")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from nbaray.train import predict
+
+    rows = predict(_warehouse_config(args), args.date, Path(args.model), address=args.address)
+    print(f"{rows} predictions for {args.date} in nba_predictions.player_points_predictions")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from nbaray.transfer import import_files
     from nbaray.warehouse import open_warehouse
@@ -216,6 +246,27 @@ def parser() -> argparse.ArgumentParser:
         "run", parents=[common, date_range, ray_options, reports], help="backfill, then validate (the main job)"
     )
     run.set_defaults(run=cmd_run)
+
+    train = verbs.add_parser(
+        "train", parents=[common, date_range], help="train the points model on the feature store with Ray Train"
+    )
+    train.add_argument("--out", required=True, metavar="DIR", help="where model.json, metrics.json, report.html go")
+    train.add_argument("--workers", type=int, default=None, help="Ray Train workers, 1 CPU each (default: all CPUs)")
+    train.add_argument("--valid-start", type=_date, default=None, help="first validation date (default: 70/15/15)")
+    train.add_argument("--test-start", type=_date, default=None, help="first test date (default: 70/15/15 split)")
+    train.add_argument(
+        "--min-quality", type=float, default=None, help="fit only on rows with feature_quality_score >= this (0-100)"
+    )
+    train.add_argument("--address", default=None, help="Ray cluster address (default: a local 127.0.0.1 cluster)")
+    train.set_defaults(run=cmd_train)
+
+    predict = verbs.add_parser(
+        "predict", parents=[common], help="predict a date's feature-store rows into player_points_predictions"
+    )
+    predict.add_argument("--date", type=_date, required=True, help="game date, YYYY-MM-DD")
+    predict.add_argument("--model", required=True, metavar="DIR", help="a directory written by `nbaray train`")
+    predict.add_argument("--address", default=None, help="Ray cluster address (default: a local 127.0.0.1 cluster)")
+    predict.set_defaults(run=cmd_predict)
 
     import_ = verbs.add_parser(
         "import",

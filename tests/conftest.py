@@ -19,7 +19,7 @@ def ray_cluster() -> Iterator[None]:
     """A real local Ray cluster shared by the session's tests, stopped at the end."""
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield
     finally:

@@ -12,7 +12,7 @@ from nbaray.cli import main
 from nbaray.schemas import TABLES
 
 VERBS = [
-    ["synth"], ["backfill"], ["validate"], ["run"], ["import"], ["export"], ["tables"], ["sql"], ["schema"], ["schema", "ddl"]
+    ["synth"], ["backfill"], ["validate"], ["run"], ["train"], ["predict"], ["import"], ["export"], ["tables"], ["sql"], ["schema"], ["schema", "ddl"]
 ]  # fmt: skip
 
 

@@ -20,20 +20,27 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> Iter
     Without `address`, a job started by `ray job submit` joins its cluster through RAY_ADDRESS.
     A local cluster started here is stopped on exit; one that was joined or reused is left running.
     """
+    for name, value in LOOPBACK_ENV.items():  # before Ray is imported: it reads them at import time
+        os.environ.setdefault(name, value)
     import ray
 
     if ray.is_initialized():
         yield
         return
-    for name, value in LOOPBACK_ENV.items():
-        os.environ.setdefault(name, value)
     address = address or os.environ.get("RAY_ADDRESS")
     if address:
         log.info("joining the Ray cluster at %s", address)
         ray.init(address=address, log_to_driver=True)
     else:
         log.info("starting a local Ray cluster on 127.0.0.1")
-        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=True, logging_level=logging.WARNING)
+        # "local": never join a cluster some earlier `ray start` left recorded in /tmp/ray.
+        ray.init(
+            address="local",
+            num_cpus=num_cpus,
+            include_dashboard=False,
+            log_to_driver=True,
+            logging_level=logging.WARNING,
+        )
     try:
         yield
     finally:

@@ -11,7 +11,7 @@ from nbaray.schemas.precompute import (
     PRECOMPUTE_FAILURES,
     TEAM_DEFENSE_ZONE_ANALYSIS,
 )
-from nbaray.schemas.predictions import ML_FEATURE_STORE_V2
+from nbaray.schemas.predictions import ML_FEATURE_STORE_V2, PLAYER_POINTS_PREDICTIONS
 
 OUTPUT_TABLES: tuple[TableSchema, ...] = (
     TEAM_DEFENSE_ZONE_ANALYSIS,
@@ -22,7 +22,10 @@ OUTPUT_TABLES: tuple[TableSchema, ...] = (
     PRECOMPUTE_FAILURES,
 )
 
-TABLES: dict[str, TableSchema] = {t.qualified_name: t for t in (*PHASE3_TABLES, *OUTPUT_TABLES)}
+# Written by `nbaray predict`, not by the backfill.
+PREDICTION_TABLES: tuple[TableSchema, ...] = (PLAYER_POINTS_PREDICTIONS,)
+
+TABLES: dict[str, TableSchema] = {t.qualified_name: t for t in (*PHASE3_TABLES, *OUTPUT_TABLES, *PREDICTION_TABLES)}
 
 
 def table(qualified_name: str) -> TableSchema:
