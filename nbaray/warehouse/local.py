@@ -99,7 +99,7 @@ class LocalWarehouse(Warehouse):
         with contextlib.ExitStack() as stack:
             for day in sorted(set(dates)):
                 handle = stack.enter_context((directory / f"{day.isoformat()}.lock").open("a"))
-                pass
+                fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
     def partitions(self, table: TableSchema) -> pl.DataFrame:
