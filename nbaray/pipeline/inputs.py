@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from nbaray.input_checks import checked_input
+from nbaray.input_checks import checked_against_schedule, checked_input
 from nbaray.schemas import phase3
 from nbaray.schemas.columns import TableSchema
 from nbaray.season_calendar import season_year
@@ -54,6 +54,7 @@ def read_phase3(warehouse: Warehouse, start: date, end: date) -> dict[str, pl.Da
         frame = warehouse.read(table, lookback_start(start), end)
         frames[name] = checked_input(table, frame).sort(ENTITY_ORDER[name])
         log.info("read %s: %d rows", table.qualified_name, frame.height)
+    checked_against_schedule(frames)
     return frames
 
 

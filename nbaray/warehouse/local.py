@@ -58,7 +58,11 @@ class LocalWarehouse(Warehouse):
         files = self._files(table, start, end)
         if not files:
             return table.empty().select(names)
-        return pl.scan_parquet(files).select(names).collect()
+        # Files written by other tools may lack a column: read what is there and let the input
+        # checks name what is missing, rather than fail here with a bare column error.
+        present = pl.read_parquet_schema(files[0])
+        names = [n for n in names if n in present]
+        return pl.scan_parquet(files, missing_columns="insert", extra_columns="ignore").select(names).collect()
 
     def replace_partitions(self, tables: Mapping[TableSchema, pl.DataFrame], dates: Sequence[date]) -> None:
         checked = {table: checked_for_write(table, frame, dates) for table, frame in tables.items()}
