@@ -242,7 +242,9 @@ SCHEDULE = TableSchema(
     ),
     checks=(
         *_known_teams("home_team_tricode", "away_team_tricode"),
-        RowCheck("away_team_tricode", "a team plays itself", pl.col("home_team_tricode") == pl.col("away_team_tricode")),
+        RowCheck(
+            "away_team_tricode", "a team plays itself", pl.col("home_team_tricode") == pl.col("away_team_tricode")
+        ),
         *_date_in_season(),
     ),
 )

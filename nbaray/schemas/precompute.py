@@ -233,3 +233,20 @@ PRECOMPUTE_FAILURES = TableSchema(
         Column("created_at", TIMESTAMP, nullable=False),
     ),
 )  # fmt: skip
+
+BACKFILL_LEDGER = TableSchema(
+    dataset="nba_processing",
+    name="backfill_ledger",
+    doc="The run that last wrote each analysis date, and whether the date finished; read by backfill --resume.",
+    key=("analysis_date",),
+    partition="analysis_date",
+    clustering=("run_id",),
+    columns=(
+        Column("analysis_date", DATE, nullable=False),
+        Column("run_id", STR, nullable=False),
+        Column("status", STR, nullable=False, doc="DONE | FAILED (a date whose computation raised)"),
+        Column("range_start", DATE, nullable=False, doc="the run's --start"),
+        Column("range_end", DATE, nullable=False, doc="the run's --end"),
+        Column("processed_at", TIMESTAMP, nullable=False, doc="UTC time the run started"),
+    ),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nbaray.schemas.columns import TableSchema
 from nbaray.schemas.phase3 import PHASE3_TABLES
 from nbaray.schemas.precompute import (
+    BACKFILL_LEDGER,
     PLAYER_COMPOSITE_FACTORS,
     PLAYER_DAILY_CACHE,
     PLAYER_SHOT_ZONE_ANALYSIS,
@@ -25,7 +26,12 @@ OUTPUT_TABLES: tuple[TableSchema, ...] = (
 # Written by `nbaray predict`, not by the backfill.
 PREDICTION_TABLES: tuple[TableSchema, ...] = (PLAYER_POINTS_PREDICTIONS,)
 
-TABLES: dict[str, TableSchema] = {t.qualified_name: t for t in (*PHASE3_TABLES, *OUTPUT_TABLES, *PREDICTION_TABLES)}
+# Bookkeeping of the backfill itself: which run last wrote each date (for --resume).
+RUN_TABLES: tuple[TableSchema, ...] = (BACKFILL_LEDGER,)
+
+TABLES: dict[str, TableSchema] = {
+    t.qualified_name: t for t in (*PHASE3_TABLES, *OUTPUT_TABLES, *PREDICTION_TABLES, *RUN_TABLES)
+}
 
 
 def table(qualified_name: str) -> TableSchema:
