@@ -29,8 +29,8 @@ def steps(argv: list[str]) -> list[list[str]]:
     train = ["train", *shared, "--out", known.model_dir]
     train += ["--workers", known.workers] if known.workers else []
     train += ["--min-quality", known.min_quality] if known.min_quality else []
-    # --dates-per-task and --no-progress belong to the backfill only.
-    train = [a for a in train if a != "--no-progress"]
+    # --dates-per-task, --resume and --no-progress belong to the backfill only.
+    train = [a for a in train if a not in ("--no-progress", "--resume")]
     if "--dates-per-task" in train:
         i = train.index("--dates-per-task")
         del train[i : i + 2]

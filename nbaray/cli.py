@@ -61,6 +61,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         dates_per_task=args.dates_per_task or DATES_PER_TASK,
         address=args.address,
         progress=not args.no_progress,
+        resume=args.resume,
     )
     print("\n".join(summary.lines()))
     return 1 if summary.failed else 0
@@ -229,6 +230,9 @@ def parser() -> argparse.ArgumentParser:
     ray_options.add_argument("--dates-per-task", type=int, default=None, help="analysis dates per Ray task")
     ray_options.add_argument("--address", default=None, help="Ray cluster address (default: a local 127.0.0.1 cluster)")
     ray_options.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ray_options.add_argument(
+        "--resume", action="store_true", help="skip the dates of the range the run ledger records as finished"
+    )
     reports = argparse.ArgumentParser(add_help=False)
     reports.add_argument("--out", default="reports", help="directory for validation.json and validation.html")
 

@@ -35,11 +35,30 @@ def _listening_sockets() -> dict[int, str]:
     return out
 
 
+def _descendants(root: int) -> set[int]:
+    """The pids of every process started, directly or not, by `root`."""
+    parents: dict[int, int] = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        parents[int(proc.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 def _ray_listeners() -> list[tuple[int, str]]:
-    """(pid, address) of every listening socket held by a Ray process of this machine."""
+    """(pid, address) of every listening socket held by a Ray process this test session started."""
     listening = _listening_sockets()
+    ours = _descendants(os.getpid())
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
+        if int(proc.name) not in ours:
+            continue
         try:
             cmdline = (proc / "cmdline").read_bytes()
             if not any(marker in cmdline for marker in RAY_PROCESS_MARKERS):
