@@ -43,6 +43,12 @@ def test_backfill_and_validate_agree_on_both_warehouses(ray_cluster, bigquery_em
             t.qualified_name: warehouse.read(t).drop([c for c in RUN_COLUMNS if c in t.column_names]).sort(t.key)
             for t in output_tables()
         }
+    # A re-run on BigQuery replaces, never appends (D9).
+    backfill(configs["bigquery"], start, end, dates_per_task=3, progress=False)
+    again = open_warehouse(configs["bigquery"])
+    for t in output_tables():
+        rerun = again.read(t).drop([c for c in RUN_COLUMNS if c in t.column_names]).sort(t.key)
+        assert rerun.equals(tables["bigquery"][t.qualified_name]), t.qualified_name
     assert verdicts["local"] == verdicts["bigquery"]
     assert verdicts["local"][0] == "GO"
     for table, frame in tables["local"].items():
