@@ -109,11 +109,17 @@ def test_the_pipeline_job_runs_on_a_submitted_cluster(ray_head: Head, tmp_path: 
     opening = opening_nights(open_warehouse(LocalConfig(warehouse)).read(table("nba_raw.nbac_schedule")))[2023]
     start, end = opening + timedelta(days=10), opening + timedelta(days=60)
 
-    submitted = _ray(
-        ray_head, "submit", "--no-wait", "--working-dir", ".", "--runtime-env", "jobs/runtime_env.yaml",
+    submit = (
+        "submit", "--no-wait", "--working-dir", ".", "--runtime-env", "jobs/runtime_env.yaml",
         "--", "python", "jobs/pipeline.py", "--warehouse", str(warehouse), "--start", str(start), "--end", str(end),
         "--reports", str(reports), "--model-dir", str(models), "--no-progress",
     )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while True:  # the dashboard answers before its job agent is ready to take a job
+        submitted = _ray(ray_head, *submit)
+        if submitted.returncode == 0 or "No available agent" not in submitted.stderr or time.monotonic() > deadline:
+            break
+        time.sleep(2)
     assert submitted.returncode == 0, submitted.stderr
     job_id = next(w.strip("'") for w in submitted.stdout.split() if w.strip("'").startswith("raysubmit_"))
 
