@@ -11,7 +11,7 @@ import polars as pl
 from nbaray.errors import InputError
 from nbaray.schemas.columns import TableSchema
 from nbaray.teams import canonical_team
-from nbaray.warehouse.base import examples
+from nbaray.warehouse.base import examples, null_and_key_problems
 
 TEAM_COLUMNS = frozenset(
     {"team_abbr", "opponent_team_abbr", "defending_team_abbr", "home_team_tricode", "away_team_tricode"}
@@ -47,16 +47,7 @@ def checked_input(table: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
         (pl.col(c.name) if c.name in frame.columns else pl.lit(None)).cast(c.dtype).alias(c.name) for c in table.columns
     ).with_columns(canonical_team(c) for c in table.column_names if c in TEAM_COLUMNS)
 
-    problems: list[str] = []
-    for column in table.columns:
-        if not column.nullable:
-            nulls = frame.filter(pl.col(column.name).is_null())
-            if nulls.height:
-                problems.append(f"column {column.name}: {nulls.height} rows are NULL{examples(nulls, table.key)}")
-    duplicated = frame.filter(pl.struct(table.key).is_duplicated())
-    if duplicated.height:
-        key = ", ".join(table.key)
-        problems.append(f"key ({key}): {duplicated.height} rows share a key{examples(duplicated, table.key)}")
+    problems = null_and_key_problems(table, frame)
     for check in table.checks:
         broken = frame.filter(check.violated.fill_null(False))
         if broken.height:

@@ -162,17 +162,25 @@ def checked_for_write(table: TableSchema, frame: pl.DataFrame, dates: Sequence[d
     outside = frame.filter(~pl.col(table.partition).is_in(list(dates)))
     if outside.height:
         problems.append(f"{outside.height} rows have {table.partition} outside the dates being replaced")
+    problems += null_and_key_problems(table, frame)
+    if problems:
+        raise InputError(table.qualified_name, problems)
+    return frame
+
+
+def null_and_key_problems(table: TableSchema, frame: pl.DataFrame) -> list[str]:
+    """NULLs in NOT NULL columns and duplicated keys, each with a count and example keys."""
+    problems = []
     for column in table.columns:
         if not column.nullable:
             nulls = frame.filter(pl.col(column.name).is_null())
             if nulls.height:
-                problems.append(f"{nulls.height} rows have NULL {column.name}{examples(nulls, table.key)}")
+                problems.append(f"column {column.name}: {nulls.height} rows are NULL{examples(nulls, table.key)}")
     duplicated = frame.filter(pl.struct(table.key).is_duplicated())
     if duplicated.height:
-        problems.append(f"{duplicated.height} rows share a key {table.key}{examples(duplicated, table.key)}")
-    if problems:
-        raise InputError(table.qualified_name, problems)
-    return frame
+        key = ", ".join(table.key)
+        problems.append(f"key ({key}): {duplicated.height} rows share a key{examples(duplicated, table.key)}")
+    return problems
 
 
 def examples(frame: pl.DataFrame, key: Sequence[str], n: int = 3) -> str:

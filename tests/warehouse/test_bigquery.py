@@ -149,7 +149,7 @@ def test_a_date_without_rows_ends_up_empty(warehouse: Warehouse) -> None:
     [
         (composite_rows((D1, "a"), (D1, "a")), "share a key"),
         (composite_rows((D1, "a"), (D3, "b")), "outside the dates being replaced"),
-        (composite_rows((D1, "a")).with_columns(game_id=pl.lit(None, pl.String)), "NULL game_id"),
+        (composite_rows((D1, "a")).with_columns(game_id=pl.lit(None, pl.String)), "column game_id: 1 rows are NULL"),
     ],
 )
 def test_an_invalid_write_changes_nothing(warehouse: Warehouse, bad: pl.DataFrame, message: str) -> None:

@@ -80,7 +80,7 @@ def test_a_date_without_rows_ends_up_empty(warehouse) -> None:
     [
         (failures((D1, "a"), (D1, "a")), "share a key"),
         (failures((D1, "a"), (D3, "b")), "outside the dates being replaced"),
-        (failures((D1, "a")).with_columns(entity_id=pl.lit(None, pl.String)), "NULL entity_id"),
+        (failures((D1, "a")).with_columns(entity_id=pl.lit(None, pl.String)), "column entity_id: 1 rows are NULL"),
     ],
 )
 def test_an_invalid_write_changes_nothing(warehouse, bad: pl.DataFrame, message: str) -> None:
