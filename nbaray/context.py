@@ -55,7 +55,7 @@ import polars as pl
 from nbaray.features import pace, rest, workload
 from nbaray.features.completeness import schedule_team_dates
 from nbaray.features.recent_games import latest_date_before, newest_before
-from nbaray.features.windows import dates_frame, games_before
+from nbaray.features.windows import dates_frame, games_before, window_aggregates
 from nbaray.processors import MISSING_DEPENDENCY, failures
 from nbaray.schemas.phase3 import UPCOMING_PLAYER_GAME_CONTEXT, UPCOMING_TEAM_GAME_CONTEXT
 
@@ -198,26 +198,19 @@ def _derived_player_context(
 
 def _recent_load(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Per (player, D): games, minutes, usage and back-to-backs over the 7 and 14 days before D."""
-    history = games_before(
-        player_game_summary.select("player_lookup", "game_date", "game_id", "minutes_played", "usage_rate"),
-        keys,
-        by=["player_lookup"],
-        days=LONG_DAYS,
-    )
-    minutes, usage, days_before = pl.col("minutes_played"), pl.col("usage_rate"), pl.col("days_before")
-    return (
-        history.with_columns(days_before=(pl.col("analysis_date") - pl.col("game_date")).dt.total_days())
-        .group_by("player_lookup", "analysis_date")
-        .agg(
-            games_in_last_7_days=workload.games_in_last_days(days_before, RECENT_DAYS),
-            games_in_last_14_days=workload.games_in_last_days(days_before, LONG_DAYS),
-            minutes_in_last_7_days=workload.minutes_in_last_days(minutes, days_before, RECENT_DAYS),
-            minutes_in_last_14_days=workload.minutes_in_last_days(minutes, days_before, LONG_DAYS),
-            avg_minutes_per_game_last_7=workload.avg_minutes_per_game_last_days(minutes, days_before, RECENT_DAYS),
-            avg_usage_rate_last_7_games=workload.avg_usage_rate_last_days(usage, days_before, RECENT_DAYS),
-            back_to_backs_last_14_days=rest.back_to_backs(days_before),
-        )
-    )
+    minutes, usage = pl.col("minutes_played"), pl.col("usage_rate")
+    days_before = (pl.col("analysis_date") - pl.col("game_date")).dt.total_days()
+    load = [
+        workload.games_in_last_days(days_before, RECENT_DAYS).alias("games_in_last_7_days"),
+        workload.games_in_last_days(days_before, LONG_DAYS).alias("games_in_last_14_days"),
+        workload.minutes_in_last_days(minutes, days_before, RECENT_DAYS).alias("minutes_in_last_7_days"),
+        workload.minutes_in_last_days(minutes, days_before, LONG_DAYS).alias("minutes_in_last_14_days"),
+        workload.avg_minutes_per_game_last_days(minutes, days_before, RECENT_DAYS).alias("avg_minutes_per_game_last_7"),
+        workload.avg_usage_rate_last_days(usage, days_before, RECENT_DAYS).alias("avg_usage_rate_last_7_games"),
+        rest.back_to_backs(days_before).alias("back_to_backs_last_14_days"),
+    ]
+    rows = player_game_summary.select("player_lookup", "game_date", "game_id", "minutes_played", "usage_rate")
+    return window_aggregates(rows, keys, load, by=["player_lookup"], days=LONG_DAYS)
 
 
 def _team_form(games: pl.DataFrame, *, schedule: pl.DataFrame, team_offense_game_summary: pl.DataFrame) -> pl.DataFrame:

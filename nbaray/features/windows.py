@@ -17,6 +17,7 @@ import polars as pl
 _ROW = "_row"  # a row's index in the entity-sorted frame
 _NEWEST = "_newest_row"  # the newest row of a window
 _OLDEST = "_oldest_row"  # its oldest row
+_WINDOW = "_window"  # a window's number
 
 
 def dates_frame(analysis_dates: list[date]) -> pl.DataFrame:
@@ -122,6 +123,61 @@ def games_before(
         .select("analysis_date", _ROW, recency_rank=pl.col(_NEWEST) - pl.col(_ROW) + 1)
     )
     return pl.concat([games.select(pl.all().gather(rows[_ROW])), rows.drop(_ROW)], how="horizontal")
+
+
+def window_aggregates(
+    frame: pl.DataFrame,
+    keys: pl.DataFrame,
+    aggregations: list[pl.Expr],
+    *,
+    by: list[str],
+    n: int | None = None,
+    same_season: bool = False,
+    days: int | None = None,
+    date_column: str = "game_date",
+    id_column: str = "game_id",
+) -> pl.DataFrame:
+    """
+    `aggregations` over each key's window: ``games_before(...).group_by([*by, "analysis_date"]).agg(aggregations)``.
+
+    The same groups, rows and order within a group (newest first, with `recency_rank`), so the
+    same values; but a window is a run of rows numbered as it is cut, and grouping by that number
+    is far cheaper than hashing the entity and date of every row. The aggregations may read
+    `frame`'s columns, `analysis_date` and `recency_rank`; only the columns they read are gathered.
+
+    Examples
+    --------
+    >>> games = pl.DataFrame({
+    ...     "team_abbr": ["BOS"] * 3,
+    ...     "game_date": [date(2024, 11, 2), date(2024, 11, 4), date(2024, 11, 6)],
+    ...     "game_id": ["a", "b", "c"],
+    ...     "pace": [99.0, 101.0, 97.0],
+    ... })
+    >>> keys = pl.DataFrame({"team_abbr": ["BOS"], "analysis_date": [date(2024, 11, 6)]})
+    >>> window_aggregates(games, keys, [pl.col("pace").first().alias("newest_pace")], by=["team_abbr"]).row(0)
+    ('BOS', datetime.date(2024, 11, 6), 101.0)
+    """
+    games, spans = _window_spans(frame, keys, by, n, same_season, days, date_column, id_column)
+    spans = spans.with_row_index(_WINDOW)
+    rows = (
+        spans.select(
+            _WINDOW, "analysis_date", _NEWEST, pl.int_ranges(_NEWEST, pl.col(_OLDEST) - 1, step=-1).alias(_ROW)
+        )
+        .explode(_ROW)
+        .select(_WINDOW, "analysis_date", _ROW, recency_rank=pl.col(_NEWEST) - pl.col(_ROW) + 1)
+    )
+    values = games.select(pl.col(_read_columns(aggregations, games, by)).gather(rows[_ROW]))
+    windows = pl.concat([rows.drop(_ROW), values], how="horizontal")
+    aggregated = windows.group_by(_WINDOW).agg(aggregations)
+    return spans.select(_WINDOW, *by, "analysis_date").join(aggregated, on=_WINDOW).drop(_WINDOW)
+
+
+def _read_columns(aggregations: list[pl.Expr], frame: pl.DataFrame, by: list[str]) -> list[str]:
+    """The columns of `frame` the aggregations read; all but `by` when one of them selects several."""
+    if any(aggregation.meta.has_multiple_outputs() for aggregation in aggregations):
+        return [c for c in frame.columns if c not in by]
+    read = {name for aggregation in aggregations for name in aggregation.meta.root_names()}
+    return [c for c in frame.columns if c in read]
 
 
 def window_sums(

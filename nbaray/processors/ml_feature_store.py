@@ -27,7 +27,7 @@ from nbaray.features.feature_sets import (
 )
 from nbaray.features.lists import as_list
 from nbaray.features.quality_score import data_source, feature_quality_score, quality_tier
-from nbaray.features.windows import dates_frame, games_before
+from nbaray.features.windows import dates_frame, window_aggregates
 from nbaray.processors import ProcessorOutput
 from nbaray.schemas.precompute import RUN_COLUMNS
 from nbaray.schemas.predictions import ML_FEATURE_STORE_V2
@@ -139,29 +139,27 @@ def _recent_games(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.D
     rows = player_game_summary.select(
         "player_lookup", "game_date", "game_id", *(pl.col(c).cast(pl.Float64) for c in _RECENT_STATS.values())
     )
-    newest = games_before(rows, keys, by=["player_lookup"], n=RECENT_GAMES, days=RECENT_DAYS)
-    return newest.group_by(KEY).agg(
-        pl.col(stat).sort_by("recency_rank").alias(name) for name, stat in _RECENT_STATS.items()
-    )
+    recent = [pl.col(stat).sort_by("recency_rank").alias(name) for name, stat in _RECENT_STATS.items()]
+    return window_aggregates(rows, keys, recent, by=["player_lookup"], n=RECENT_GAMES, days=RECENT_DAYS)
 
 
 def _season_averages(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """Per (player, D): mean points and minutes of his rows from October 1 to D, exclusive (nulls skipped)."""
     rows = player_game_summary.select("player_lookup", "game_date", "game_id", "points", "minutes_played")
-    season = games_before(rows, keys, by=["player_lookup"], same_season=True)
-    return season.group_by(KEY).agg(
-        season_points_avg=pl.col("points").cast(pl.Float64).fill_nan(None).mean(),
-        season_minutes_avg=pl.col("minutes_played").cast(pl.Float64).fill_nan(None).mean(),
-    )
+    averages = [
+        pl.col("points").cast(pl.Float64).fill_nan(None).mean().alias("season_points_avg"),
+        pl.col("minutes_played").cast(pl.Float64).fill_nan(None).mean().alias("season_minutes_avg"),
+    ]
+    return window_aggregates(rows, keys, averages, by=["player_lookup"], same_season=True)
 
 
 def _team_season(team_offense_game_summary: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
     """Per (team, D): games and wins of the team from October 1 to D, exclusive (D5)."""
     games = team_offense_game_summary.select("team_abbr", "game_date", "game_id", "win_flag")
-    season = games_before(games, roster.select("team_abbr", "analysis_date"), by=["team_abbr"], same_season=True)
-    return season.group_by("team_abbr", "analysis_date").agg(
-        team_season_games=pl.len().cast(pl.Int64), team_season_wins=pl.col("win_flag").sum().cast(pl.Int64)
-    )
+    record = [pl.len().cast(pl.Int64).alias("team_season_games"),
+              pl.col("win_flag").sum().cast(pl.Int64).alias("team_season_wins")]  # fmt: skip
+    return window_aggregates(games, roster.select("team_abbr", "analysis_date"), record, by=["team_abbr"],
+                             same_season=True)  # fmt: skip
 
 
 def _own_completeness(schedule: pl.DataFrame, player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:

@@ -15,7 +15,7 @@ from nbaray.context import missing_roster_failures
 from nbaray.features import pace, scoring, season_flags, usage, workload
 from nbaray.features.completeness import player_completeness_windows
 from nbaray.features.recent_games import newest_before
-from nbaray.features.windows import dates_frame, games_before
+from nbaray.features.windows import dates_frame, window_aggregates
 from nbaray.processors import INSUFFICIENT_DATA, ProcessorOutput, failures
 from nbaray.schemas.precompute import PLAYER_DAILY_CACHE
 
@@ -93,20 +93,20 @@ def _season_form(player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.Da
     columns = ["player_lookup", "game_id", "game_date", "points", "minutes_played", "usage_rate", "ts_pct",
                "fg_makes", "assisted_fg_makes"]  # fmt: skip
     qualifying = player_game_summary.filter(pl.col("is_active") & played).select(columns)
-    games = games_before(qualifying, keys, by=["player_lookup"], n=SEASON_GAMES_CAP, same_season=True)
     points, usage_rate = pl.col("points"), pl.col("usage_rate")
-    return games.group_by(KEY).agg(
-        games_played_season=pl.len().cast(pl.Int64),
-        points_avg_last_5=scoring.points_avg_last_5(points),
-        points_avg_last_10=scoring.points_avg_last_10(points),
-        points_avg_season=scoring.points_avg_season(points),
-        points_std_last_10=scoring.points_std_last_10(points),
-        minutes_avg_last_10=workload.minutes_avg_last_10(pl.col("minutes_played")),
-        usage_rate_last_10=usage.usage_rate_last_10(usage_rate),
-        ts_pct_last_10=scoring.ts_pct_last_10(pl.col("ts_pct")),
-        player_usage_rate_season=usage.player_usage_rate_season(usage_rate),
-        assisted_rate_last_10=scoring.assisted_rate_last_10(pl.col("fg_makes"), pl.col("assisted_fg_makes")),
-    )
+    form = [
+        pl.len().cast(pl.Int64).alias("games_played_season"),
+        scoring.points_avg_last_5(points).alias("points_avg_last_5"),
+        scoring.points_avg_last_10(points).alias("points_avg_last_10"),
+        scoring.points_avg_season(points).alias("points_avg_season"),
+        scoring.points_std_last_10(points).alias("points_std_last_10"),
+        workload.minutes_avg_last_10(pl.col("minutes_played")).alias("minutes_avg_last_10"),
+        usage.usage_rate_last_10(usage_rate).alias("usage_rate_last_10"),
+        scoring.ts_pct_last_10(pl.col("ts_pct")).alias("ts_pct_last_10"),
+        usage.player_usage_rate_season(usage_rate).alias("player_usage_rate_season"),
+        scoring.assisted_rate_last_10(pl.col("fg_makes"), pl.col("assisted_fg_makes")).alias("assisted_rate_last_10"),
+    ]
+    return window_aggregates(qualifying, keys, form, by=["player_lookup"], n=SEASON_GAMES_CAP, same_season=True)
 
 
 def _team_form(team_offense_game_summary: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:

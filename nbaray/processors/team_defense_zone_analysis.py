@@ -12,7 +12,7 @@ import polars as pl
 
 from nbaray.features import samples, zones
 from nbaray.features.completeness import team_completeness
-from nbaray.features.windows import dates_frame, entity_dates, games_before
+from nbaray.features.windows import dates_frame, entity_dates, window_aggregates
 from nbaray.processors import INSUFFICIENT_DATA, ProcessorOutput, failures
 from nbaray.schemas.precompute import RUN_COLUMNS, TEAM_DEFENSE_ZONE_ANALYSIS
 
@@ -46,13 +46,13 @@ def compute(
         "defensive_rating", "opponent_pace",
     )  # fmt: skip
     teams = entity_dates(games, analysis_dates, by=["team_abbr"])
-    window = games_before(games, teams, by=["team_abbr"], n=WINDOW_GAMES, same_season=True)
-    totals = window.group_by(KEY).agg(
+    window = [
         pl.len().alias("games_in_sample"),
         pl.col(_SUMMED).sum(),  # NULL stats count as 0 (2A.5)
         samples.decimal_mean(pl.col("defensive_rating"), 2).alias("defensive_rating_last_15"),
         samples.decimal_mean(pl.col("opponent_pace"), 1).alias("opponent_pace"),
-    )
+    ]
+    totals = window_aggregates(games, teams, window, by=["team_abbr"], n=WINDOW_GAMES, same_season=True)
     enough = pl.col("games_in_sample") >= WINDOW_GAMES
     rows = (
         totals.filter(enough)
@@ -94,20 +94,22 @@ def league_averages(*, team_defense_game_summary: pl.DataFrame, analysis_dates: 
         *(f"opp_{zone}_{stat}" for zone in zones.ZONES for stat in ("makes", "attempts")),
     )  # fmt: skip
     teams = entity_dates(games, analysis_dates, by=["team_abbr"])
-    recent = games_before(games, teams, by=["team_abbr"], days=LEAGUE_WINDOW_DAYS)
+    recent = [
+        pl.len().alias("league_window_games"),
+        *(
+            zones.league_shooting_pct(pl.col(f"opp_{z}_makes"), pl.col(f"opp_{z}_attempts")).alias(f"league_avg_{z}")
+            for z in zones.ZONES
+        ),
+    ]
     league = [f"league_avg_{zone}" for zone in zones.ZONES]
     per_team = (
-        recent.group_by(KEY)
-        .agg(
-            pl.len().alias("league_window_games"),
-            *(zones.league_shooting_pct(pl.col(f"opp_{z}_makes"), pl.col(f"opp_{z}_attempts")).alias(f"league_avg_{z}")
-              for z in zones.ZONES),
-        )
+        window_aggregates(games, teams, recent, by=["team_abbr"], days=LEAGUE_WINDOW_DAYS)
         .filter(pl.col("league_window_games") >= MIN_LEAGUE_TEAM_GAMES)
         .drop_nulls(league)
-        .sort(KEY)  # a fixed summation order keeps the mean identical however the dates are batched
+        .sort(KEY)  # a fixed summation order: with the sum below, the mean is the same however dates are batched
     )  # fmt: skip
-    averaged = per_team.group_by("analysis_date").agg(pl.col(league).mean(), pl.len().alias("teams_in_sample"))
+    averaged = per_team.group_by("analysis_date").agg(*(_mean_in_order(c) for c in league),
+                                                      pl.len().alias("teams_in_sample"))  # fmt: skip
     enough_teams = pl.col("teams_in_sample") >= MIN_LEAGUE_TEAMS
     return (
         dates_frame(analysis_dates)
@@ -121,6 +123,16 @@ def league_averages(*, team_defense_game_summary: pl.DataFrame, analysis_dates: 
             for z in zones.ZONES
         )
     )
+
+
+def _mean_in_order(column: str) -> pl.Expr:
+    """Mean of a group's values added one after the other, in row order (use in ``agg``).
+
+    ``mean()`` adds a group's values sequentially or pairwise depending on how Polars laid the
+    groups out (a group on a column flagged sorted is a contiguous slice, summed pairwise), so
+    the last bit of a float mean could depend on the batch; a running sum cannot.
+    """
+    return (pl.col(column).cum_sum().last() / pl.col(column).count()).alias(column)
 
 
 def _zone_metrics() -> dict[str, pl.Expr]:

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbaray.features.windows import entity_dates, games_before, history_before, newest_first, window_sums
+from nbaray.features.windows import (
+    entity_dates,
+    games_before,
+    history_before,
+    newest_first,
+    window_aggregates,
+    window_sums,
+)
 
 FIRST_DAY = date(2024, 9, 1)  # a month before a season starts, so windows cross October 1
 KEY = ["team_abbr", "analysis_date"]
@@ -73,6 +80,23 @@ def test_window_sums_are_the_sums_of_the_window_rows(generated, offsets, window)
         .agg(games=pl.len().cast(pl.Int64), points=pl.col("points").sum(), game_id=pl.col("game_id").first())
     )
     assert sums.sort(KEY).equals(expected.select(sums.columns).sort(KEY))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows, st.lists(st.integers(0, 100), min_size=1, max_size=6), windows)
+def test_window_aggregates_equal_grouping_the_window_rows(generated, offsets, window) -> None:
+    frame = games(generated)
+    dates = sorted({FIRST_DAY + timedelta(days=d) for d in offsets})
+    keys = entity_dates(frame, dates, by=["team_abbr"])
+    aggregations = [
+        pl.col("points").alias("newest_first"),  # a list: the order inside a window counts
+        pl.col("points").head(2).mean().alias("last_2"),
+        (pl.col("analysis_date") - pl.col("game_date")).dt.total_days().min().alias("days_since"),
+        pl.col("recency_rank").max().alias("games"),
+    ]
+    found = window_aggregates(frame, keys, aggregations, by=["team_abbr"], **window)
+    expected = games_before(frame, keys, by=["team_abbr"], **window).group_by(KEY).agg(aggregations)
+    assert found.sort(KEY).equals(expected.select(found.columns).sort(KEY))
 
 
 def test_games_before_keeps_only_the_keys_asked_for_and_nothing_on_d() -> None:
