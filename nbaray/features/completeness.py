@@ -201,3 +201,16 @@ def _first_date_from(numbered: pl.DataFrame, keys: pl.DataFrame, *, by: str, bou
         )
         .drop("_bound")
     )  # fmt: skip
+
+
+def own_completeness(schedule: pl.DataFrame, player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """Per (player_lookup, analysis_date) of `keys`: season-to-date completeness before D, `own_ready` (D4)."""
+    return player_completeness(schedule, player_game_summary, keys).select(
+        "player_lookup",
+        "analysis_date",
+        "expected_games_count",
+        "actual_games_count",
+        "completeness_percentage",
+        missing_games_count=(pl.col("expected_games_count") - pl.col("actual_games_count")).clip(lower_bound=0),
+        own_ready=pl.col("is_production_ready").fill_null(False),
+    )

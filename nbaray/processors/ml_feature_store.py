@@ -16,7 +16,7 @@ import polars as pl
 
 from nbaray.context import missing_roster_failures
 from nbaray.features import feature_vector, season_flags
-from nbaray.features.completeness import player_completeness
+from nbaray.features.completeness import own_completeness
 from nbaray.features.feature_sets import (
     COMPOSITE_FACTORS,
     DAILY_CACHE,
@@ -100,7 +100,7 @@ def compute(
             data_source(pl.col("feature_sources")),
         )
         .with_columns(quality_tier(pl.col("feature_quality_score")))
-        .join(_own_completeness(schedule, player_game_summary, keys), on=KEY, how="left")
+        .join(own_completeness(schedule, player_game_summary, keys), on=KEY, how="left")
         .with_columns(
             _readiness(list(phase4)),
             game_date=pl.col("analysis_date"),
@@ -160,18 +160,6 @@ def _team_season(team_offense_game_summary: pl.DataFrame, roster: pl.DataFrame) 
               pl.col("win_flag").sum().cast(pl.Int64).alias("team_season_wins")]  # fmt: skip
     return window_aggregates(games, roster.select("team_abbr", "analysis_date"), record, by=["team_abbr"],
                              same_season=True)  # fmt: skip
-
-
-def _own_completeness(schedule: pl.DataFrame, player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
-    """Season-to-date completeness of the player's games before D (D4)."""
-    return player_completeness(schedule, player_game_summary, keys).select(
-        *KEY,
-        "expected_games_count",
-        "actual_games_count",
-        "completeness_percentage",
-        missing_games_count=(pl.col("expected_games_count") - pl.col("actual_games_count")).clip(lower_bound=0),
-        own_ready=pl.col("is_production_ready").fill_null(False),
-    )
 
 
 def _readiness(tables: list[str]) -> pl.Expr:

@@ -14,7 +14,7 @@ import polars as pl
 
 from nbaray.context import missing_roster_failures
 from nbaray.features import fatigue, pace, season_flags, shot_zone_mismatch, usage_spike
-from nbaray.features.completeness import player_completeness
+from nbaray.features.completeness import own_completeness
 from nbaray.features.lists import as_list
 from nbaray.features.windows import dates_frame
 from nbaray.processors import ProcessorOutput
@@ -74,7 +74,7 @@ def compute(
     rows = (
         roster.join(shot_zones, on=KEY, how="left")
         .join(defenses, on=["opponent_team_abbr", "analysis_date"], how="left")
-        .join(_own_completeness(schedule, player_game_summary, roster.select(KEY)), on=KEY, how="left")
+        .join(own_completeness(schedule, player_game_summary, roster.select(KEY)), on=KEY, how="left")
         .with_columns(
             pl.col("has_player_shot_zone", "has_opponent_defense").fill_null(False),
             pl.col("upstream_player_shot_ready", "upstream_team_defense_ready").fill_null(False),
@@ -154,18 +154,6 @@ def _season_flags() -> dict[str, pl.Expr]:
         "season_boundary_detected": season_flags.season_boundary_detected(day),
         "backfill_bootstrap_mode": season_flags.backfill_bootstrap_mode(day),
     }
-
-
-def _own_completeness(schedule: pl.DataFrame, player_game_summary: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
-    """Season-to-date completeness of the player's games before D (D4)."""
-    return player_completeness(schedule, player_game_summary, keys).select(
-        *KEY,
-        "expected_games_count",
-        "actual_games_count",
-        "completeness_percentage",
-        missing_games_count=(pl.col("expected_games_count") - pl.col("actual_games_count")).clip(lower_bound=0),
-        own_ready=pl.col("is_production_ready").fill_null(False),
-    )
 
 
 def _output_columns() -> list[str]:
