@@ -12,8 +12,9 @@ The projection splits a run into what does not parallelise and what does, both m
 - serial S: the driver's read and check of Phase 3, the object-store puts (with the tasks'
   submission) and the commit, plus Ray's wait for the last task beyond the tasks' own time;
 - parallel: the tasks' own seconds (inside their workers), which are m seconds per date plus f
-  per task. f is measured by a second run with --probe-dates-per-task dates per task (many
-  more tasks): f = extra task seconds / extra tasks.
+  per task, taken from the run with the fewest workers (a task has a core to itself there, as
+  on a cluster). f is measured by a second run there with --probe-dates-per-task dates per
+  task (many more tasks): f = extra task seconds / extra tasks.
 
 With ~2 tasks per CPU (how the backfill sizes tasks), W workers take about
 T(W) = S + (dates x m + tasks(W) x f) / W, tasks(W) = max(seasons, 2 W): projected at --project.
@@ -93,7 +94,7 @@ def main() -> None:
         print(f"machine: {common.machine()}")
         results = {
             w: timed_backfills(
-                phase3, root, span, w, args.repeat, args.probe_dates_per_task if w == max(args.workers) else None
+                phase3, root, span, w, args.repeat, args.probe_dates_per_task if w == min(args.workers) else None
             )
             for w in args.workers
         }
@@ -123,7 +124,7 @@ def main() -> None:
     for line in [header, ["-" * w for w in widths], *rows]:
         print("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
 
-    top = results[max(args.workers)]
+    top = results[min(args.workers)]  # fewest workers: each task had a core to itself, as on a real cluster
     tasks_probe, seconds_probe = top["probe"]
     fixed = max(0.0, (seconds_probe - top["task_seconds"]) / (tasks_probe - top["tasks"]))
     per_date = (top["task_seconds"] - top["tasks"] * fixed) / dates
