@@ -117,10 +117,11 @@ def test_the_pipeline_job_runs_on_a_submitted_cluster(ray_head: Head, tmp_path: 
     deadline = time.monotonic() + 120
     while True:  # the dashboard answers before its job agent is ready to take a job
         submitted = _ray(ray_head, *submit)
-        if submitted.returncode == 0 or "No available agent" not in submitted.stderr or time.monotonic() > deadline:
+        said = submitted.stdout + submitted.stderr
+        if submitted.returncode == 0 or "No available agent" not in said or time.monotonic() > deadline:
             break
         time.sleep(2)
-    assert submitted.returncode == 0, submitted.stderr
+    assert submitted.returncode == 0, submitted.stdout[-2000:] + submitted.stderr[-2000:]
     job_id = next(w.strip("'") for w in submitted.stdout.split() if w.strip("'").startswith("raysubmit_"))
 
     deadline = time.monotonic() + JOB_TIMEOUT_S
