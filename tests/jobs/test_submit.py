@@ -69,7 +69,10 @@ def ray_head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Head]:
     head = subprocess.Popen(
         [str(VENV_BIN / "ray"), "start", "--head", "--block", "--num-cpus", "2",
          "--port", str(_free_port()), "--ray-client-server-port", str(_free_port()),
-         "--dashboard-host", "127.0.0.1", "--dashboard-port", str(dashboard_port), "--include-dashboard", "true"],
+         "--dashboard-host", "127.0.0.1", "--dashboard-port", str(dashboard_port), "--include-dashboard", "true",
+         # The agent that takes job submissions defaults to port 52365; the session's own local cluster
+         # (conftest) already holds it, and an agent that cannot bind stays up without its HTTP service.
+         "--dashboard-agent-listen-port", str(_free_port())],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{dashboard_port}"
