@@ -5,8 +5,8 @@
         --reports /data/reports --model-dir /data/models/2023
 
 Options are those of `nbaray run` (warehouse and BigQuery options, --start, --end, --dates-per-task)
-plus --reports (validation reports) and --model-dir (training output); --workers and --min-quality
-go to `nbaray train`. Exit code: that of the first step that did not succeed (1 = NO-GO).
+plus --reports (validation reports) and --model-dir (training output); --workers, --min-quality and
+--storage-path go to `nbaray train`. Exit code: that of the first step that did not succeed (1 = NO-GO).
 """
 
 import argparse
@@ -25,10 +25,12 @@ def steps(argv: list[str]) -> list[list[str]]:
     own.add_argument("--model-dir", required=True)
     own.add_argument("--workers", default=None)
     own.add_argument("--min-quality", default=None)
+    own.add_argument("--storage-path", default=None)
     known, shared = own.parse_known_args(argv)
     train = ["train", *shared, "--out", known.model_dir]
     train += ["--workers", known.workers] if known.workers else []
     train += ["--min-quality", known.min_quality] if known.min_quality else []
+    train += ["--storage-path", known.storage_path] if known.storage_path else []
     # --dates-per-task, --resume and --no-progress belong to the backfill only.
     train = [a for a in train if a not in ("--no-progress", "--resume")]
     if "--dates-per-task" in train:

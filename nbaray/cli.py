@@ -99,6 +99,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         test_start=args.test_start,
         min_quality=args.min_quality,
         address=args.address,
+        storage_path=args.storage_path,
     )
     test = metrics["model"]["test"]
     print(f"test MAE on {test['rows']} rows: model {test['mae']:.3f}")
@@ -262,6 +263,11 @@ def parser() -> argparse.ArgumentParser:
         "--min-quality", type=float, default=None, help="fit only on rows with feature_quality_score >= this (0-100)"
     )
     train.add_argument("--address", default=None, help="Ray cluster address (default: a local 127.0.0.1 cluster)")
+    train.add_argument(
+        "--storage-path", default=None, metavar="URI",
+        help="Ray Train's run storage, reachable from every node (e.g. gs://bucket/ray-train); default: a local "
+        "temporary directory, enough for one machine",
+    )  # fmt: skip
     train.set_defaults(run=cmd_train)
 
     predict = verbs.add_parser(

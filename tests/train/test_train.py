@@ -44,9 +44,15 @@ def trained(ray_cluster: None, tmp_path_factory: pytest.TempPathFactory) -> tupl
     backfill(config, START, END, progress=False)
     metrics = train(
         config, START, END, root / "model", valid_start=VALID_START, test_start=TEST_START, params=PARAMS,
-        num_boost_round=ROUNDS,
+        num_boost_round=ROUNDS, storage_path=str(root / "ray-train"),
     )  # fmt: skip
     return config, root / "model", metrics
+
+
+def test_ray_train_keeps_its_run_where_it_is_told(trained) -> None:
+    _, model_dir, metrics = trained
+    run = model_dir.parent / "ray-train" / f"nbaray-train-{metrics['run_id']}"
+    assert run.is_dir() and any(run.iterdir())
 
 
 def test_the_model_beats_every_baseline_on_the_same_test_rows(trained) -> None:
