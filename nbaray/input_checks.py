@@ -11,7 +11,7 @@ import polars as pl
 from nbaray.errors import InputError
 from nbaray.schemas.columns import TableSchema
 from nbaray.teams import canonical_team
-from nbaray.warehouse.base import examples, null_and_key_problems
+from nbaray.warehouse.base import null_and_key_rules, violations
 
 TEAM_COLUMNS = frozenset(
     {"team_abbr", "opponent_team_abbr", "defending_team_abbr", "home_team_tricode", "away_team_tricode"}
@@ -47,13 +47,8 @@ def checked_input(table: TableSchema, frame: pl.DataFrame) -> pl.DataFrame:
         (pl.col(c.name) if c.name in frame.columns else pl.lit(None)).cast(c.dtype).alias(c.name) for c in table.columns
     ).with_columns(canonical_team(c) for c in table.column_names if c in TEAM_COLUMNS)
 
-    problems = null_and_key_problems(table, frame)
-    for check in table.checks:
-        broken = frame.filter(check.violated.fill_null(False))
-        if broken.height:
-            problems.append(
-                f"column {check.column}: {broken.height} rows where {check.description}{examples(broken, table.key)}"
-            )
+    checks = [(f"column {c.column}: {{n}} rows where {c.description}", c.violated) for c in table.checks]
+    problems = violations(frame, table.key, [*null_and_key_rules(table), *checks])
     if problems:
         raise InputError(table.qualified_name, problems)
     return frame

@@ -158,29 +158,39 @@ def open_warehouse(config: WarehouseConfig) -> Warehouse:
 def checked_for_write(table: TableSchema, frame: pl.DataFrame, dates: Sequence[date]) -> pl.DataFrame:
     """`frame` conformed to the registry, or an InputError naming the rows that would corrupt a partition."""
     frame = table.conform(frame)
-    problems: list[str] = []
-    outside = frame.filter(~pl.col(table.partition).is_in(list(dates)))
-    if outside.height:
-        problems.append(f"{outside.height} rows have {table.partition} outside the dates being replaced")
-    problems += null_and_key_problems(table, frame)
+    outside = (f"{{n}} rows have {table.partition} outside the dates being replaced",
+               ~pl.col(table.partition).is_in(list(dates)))  # fmt: skip
+    problems = violations(frame, table.key, [outside, *null_and_key_rules(table)])
     if problems:
         raise InputError(table.qualified_name, problems)
     return frame
 
 
-def null_and_key_problems(table: TableSchema, frame: pl.DataFrame) -> list[str]:
-    """NULLs in NOT NULL columns and duplicated keys, each with a count and example keys."""
-    problems = []
-    for column in table.columns:
-        if not column.nullable:
-            nulls = frame.filter(pl.col(column.name).is_null())
-            if nulls.height:
-                problems.append(f"column {column.name}: {nulls.height} rows are NULL{examples(nulls, table.key)}")
-    duplicated = frame.filter(pl.struct(table.key).is_duplicated())
-    if duplicated.height:
-        key = ", ".join(table.key)
-        problems.append(f"key ({key}): {duplicated.height} rows share a key{examples(duplicated, table.key)}")
-    return problems
+Rule = tuple[str, pl.Expr]  # (message with `{n}` where the count of rows goes, true on the rows that break it)
+
+
+def null_and_key_rules(table: TableSchema) -> list[Rule]:
+    """NULLs in NOT NULL columns, and duplicated keys."""
+    nulls = [
+        (f"column {c.name}: {{n}} rows are NULL", pl.col(c.name).is_null()) for c in table.columns if not c.nullable
+    ]
+    key = (f"key ({', '.join(table.key)}): {{n}} rows share a key", pl.struct(table.key).is_duplicated())
+    return [*nulls, key]
+
+
+def violations(frame: pl.DataFrame, key: Sequence[str], rules: Sequence[Rule]) -> list[str]:
+    """Each broken rule's message, with how many rows break it and a few of their keys.
+
+    One pass over `frame` counts every rule; only a broken rule's rows are filtered, for the examples.
+    """
+    if not rules or frame.is_empty():
+        return []
+    counts = frame.select(violated.fill_null(False).sum().alias(str(i)) for i, (_, violated) in enumerate(rules)).row(0)
+    return [
+        message.replace("{n}", str(n)) + examples(frame.filter(violated.fill_null(False)), key)
+        for (message, violated), n in zip(rules, counts, strict=True)
+        if n
+    ]
 
 
 def examples(frame: pl.DataFrame, key: Sequence[str], n: int = 3) -> str:
