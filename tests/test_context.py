@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nbaray import context
-from nbaray.schemas.columns import TableSchema
 from nbaray.schemas.phase3 import (
     PLAYER_GAME_SUMMARY,
     SCHEDULE,
@@ -19,6 +18,7 @@ from nbaray.schemas.phase3 import (
     UPCOMING_PLAYER_GAME_CONTEXT,
     UPCOMING_TEAM_GAME_CONTEXT,
 )
+from tests.rows import box_score, frame, scheduled, team_game
 
 D = date
 DAY = D(2023, 1, 15)  # PCF-3: alphaguard (DEN) plays at LAC
@@ -26,33 +26,6 @@ DEN_DAYS = [D(2023, 1, d) for d in (3, 5, 8, 10, 12, 14)] + [D(2022, 12, d) for 
 DEN_PACE = [98.5, 99.8, 97.9, 100.2, 98.7, 99.4, 99.1, 100.6, 98.3, 99.1]  # newest 10, oldest first
 LAC_DAYS = [D(2023, 1, d) for d in (13, 11, 9, 7, 4, 2)] + [D(2022, 12, d) for d in (30, 28, 26, 24, 22)]
 LAC_PACE = [97.2, 96.8, 98.1, 97.5, 96.4, 98.6, 97.0, 97.9, 96.9, 97.4]
-
-
-def frame(schema: TableSchema, rows: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema.polars_schema) if rows else schema.empty()
-
-
-def season_of(day: date) -> int:
-    return day.year if day.month >= 10 else day.year - 1
-
-
-def box_score(player: str, day: date, team: str, opponent: str, home: bool = True, **stats: object) -> dict:
-    away, home_team = (opponent, team) if home else (team, opponent)
-    return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_date": day,
-            "game_id": f"{day:%Y%m%d}_{away}_{home_team}", "team_abbr": team, "opponent_team_abbr": opponent,
-            "season_year": season_of(day), "is_active": True, **stats}  # fmt: skip
-
-
-def scheduled(day: date, home: str, away: str) -> dict:
-    return {"game_id": f"{day:%Y%m%d}{away}{home}", "game_date": day, "season_year": season_of(day),
-            "home_team_tricode": home, "away_team_tricode": away, "game_status": 3,
-            "is_regular_season": True}  # fmt: skip
-
-
-def team_game(team: str, day: date, pace: float) -> dict:
-    return {"game_id": f"{day:%Y%m%d}_{team}", "game_date": day, "team_abbr": team, "opponent_team_abbr": "UTA",
-            "season_year": season_of(day), "pace": pace, "offensive_rating": 110.0, "home_game": True,
-            "win_flag": True}  # fmt: skip
 
 
 def den_at_lac() -> dict[str, list[dict]]:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from nbaray import context
 from nbaray.processors import player_composite_factors
-from nbaray.schemas.columns import TableSchema
 from nbaray.schemas.phase3 import (
     PLAYER_GAME_SUMMARY,
     SCHEDULE,
@@ -20,37 +19,10 @@ from nbaray.schemas.phase3 import (
     UPCOMING_PLAYER_GAME_CONTEXT,
 )
 from nbaray.schemas.precompute import PLAYER_SHOT_ZONE_ANALYSIS, TEAM_DEFENSE_ZONE_ANALYSIS
+from tests.rows import assert_values, box_score, frame, only_row, scheduled, team_game
 
 D = date
 RUN_COLUMNS = {"processor_version", "run_id", "processed_at"}
-
-
-def frame(schema: TableSchema, rows: list[dict]) -> pl.DataFrame:
-    """Rows with every column of `schema` in its registry dtype; columns a row leaves out are NULL."""
-    return pl.DataFrame(rows, schema=schema.polars_schema) if rows else schema.empty()
-
-
-def season_of(day: date) -> int:
-    return day.year if day.month >= 10 else day.year - 1
-
-
-def box_score(player: str, day: date, team: str, opponent: str, home: bool = True, **stats: object) -> dict:
-    away, home_team = (opponent, team) if home else (team, opponent)
-    return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_date": day,
-            "game_id": f"{day:%Y%m%d}_{away}_{home_team}", "team_abbr": team, "opponent_team_abbr": opponent,
-            "season_year": season_of(day), "is_active": True, **stats}  # fmt: skip
-
-
-def scheduled(day: date, home: str, away: str) -> dict:
-    return {"game_id": f"{day:%Y%m%d}{away}{home}", "game_date": day, "season_year": season_of(day),
-            "home_team_tricode": home, "away_team_tricode": away, "game_status": 3,
-            "is_regular_season": True}  # fmt: skip
-
-
-def team_game(team: str, day: date, pace: float) -> dict:
-    return {"game_id": f"{day:%Y%m%d}_{team}", "game_date": day, "team_abbr": team, "opponent_team_abbr": "UTA",
-            "season_year": season_of(day), "pace": pace, "offensive_rating": 110.0, "home_game": True,
-            "win_flag": True}  # fmt: skip
 
 
 def shot_zone(player: str, day: date, zone: str, ready: bool = True, **rates: float) -> dict:
@@ -91,19 +63,6 @@ def run_with_failures(pgs, togs, schedule, upcoming, shot_zones, defenses, dates
         processed_at=pl.lit(datetime(2025, 1, 1, tzinfo=UTC)),
     )  # fmt: skip
     return player_composite_factors.TABLE.conform(stamped), output.failures
-
-
-def only_row(rows: pl.DataFrame, player: str) -> dict:
-    (row,) = rows.filter(pl.col("player_lookup") == player).to_dicts()
-    return row
-
-
-def assert_values(row: dict, expected: dict) -> None:
-    for column, value in expected.items():
-        if isinstance(value, float):
-            assert row[column] == pytest.approx(value, abs=1e-9), column
-        else:
-            assert row[column] == value, column
 
 
 # --- PCF-1: a fully populated upcoming context on the day itself (no box score on D yet) ---

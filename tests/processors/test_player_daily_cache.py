@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from nbaray import context
 from nbaray.processors import player_daily_cache
-from nbaray.schemas.columns import TableSchema
 from nbaray.schemas.phase3 import (
     PLAYER_GAME_SUMMARY,
     SCHEDULE,
@@ -19,18 +18,10 @@ from nbaray.schemas.phase3 import (
     UPCOMING_PLAYER_GAME_CONTEXT,
 )
 from nbaray.schemas.precompute import PLAYER_SHOT_ZONE_ANALYSIS
+from tests.rows import assert_values, frame, only_row, season_of
 
 D = date
 STATS = ["points", "minutes_played", "usage_rate", "ts_pct", "fg_makes", "assisted_fg_makes", "fg_attempts"]
-
-
-def frame(schema: TableSchema, rows: list[dict]) -> pl.DataFrame:
-    """Rows with every column of `schema` in its registry dtype; columns a row leaves out are NULL."""
-    return pl.DataFrame(rows, schema=schema.polars_schema) if rows else schema.empty()
-
-
-def season_of(day: date) -> int:
-    return day.year if day.month >= 10 else day.year - 1
 
 
 def box_score(player: str, day: date, team: str, opponent: str, **stats: object) -> dict:
@@ -71,19 +62,6 @@ def run(pgs, togs, schedule, upcoming=(), shot_zones=(), dates=()) -> tuple[pl.D
         processed_at=pl.lit(datetime(2025, 1, 1, tzinfo=UTC)),
     )  # fmt: skip
     return player_daily_cache.TABLE.conform(stamped), output.failures
-
-
-def only_row(rows: pl.DataFrame, player: str) -> dict:
-    (row,) = rows.filter(pl.col("player_lookup") == player).to_dicts()
-    return row
-
-
-def assert_values(row: dict, expected: dict) -> None:
-    for column, value in expected.items():
-        if isinstance(value, float):
-            assert row[column] == pytest.approx(value, abs=1e-9), column
-        else:
-            assert row[column] == value, column
 
 
 # --- PDC-1: regular mid-season player with an upcoming context row, moved to 2024-12-11 (D1) ---

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 from nbaray.processors import FAILURE_COLUMNS, INSUFFICIENT_DATA
 from nbaray.processors import player_shot_zone_analysis as psza
 from nbaray.schemas.phase3 import PLAYER_GAME_SUMMARY, SCHEDULE
+from tests.processors.support import only, stored_rows
 
 D = date(2025, 1, 16)  # P1-P3 moved from 2025-01-15 so that no game falls on D (D1)
 APPROX = {"rel": 1e-12}
@@ -70,7 +71,7 @@ def test_compute_p1_janedoe_unrounded_and_stored() -> None:
     assert (jane["sample_quality_10"], jane["sample_quality_20"]) == ("excellent", "excellent")
     assert (jane["primary_scoring_zone"], jane["data_quality_tier"]) == ("paint", "high")
     assert (jane["player_position"], jane["calculation_notes"]) == (None, None)
-    stored = _only(_stored(out.rows), "janedoe")
+    stored = _only(stored_rows(psza, out.rows), "janedoe")
     assert {c: stored[c] for c in P1_STORED} == P1_STORED
 
 
@@ -78,7 +79,7 @@ def test_compute_p1_completeness_from_the_players_first_game_of_the_season() -> 
     # BOS finals: the 23 dates of janedoe's rows, 2024-11-30 (before her first row: not expected),
     # 2025-01-14 (she has no row: expected, missing) and 2025-01-16 (= D: not before D).
     out = psza.compute(player_game_summary=_p_games(), schedule=_p_schedule(), analysis_dates=[D])
-    jane = _only(_stored(out.rows), "janedoe")
+    jane = _only(stored_rows(psza, out.rows), "janedoe")
     assert (jane["expected_games_count"], jane["actual_games_count"]) == (24, 23)
     assert jane["completeness_percentage"] == 95.8  # 23 / 24 = 95.83 %
     assert jane["is_production_ready"] is True
@@ -99,7 +100,7 @@ def test_compute_p2_johnroe_mid_range_without_assist_data() -> None:
     assert (john["total_shots_last_10"], john["paint_rate_last_20"], john["paint_pct_last_20"]) == (100, None, None)
     assert (john["games_in_sample_20"], john["sample_quality_20"]) == (14, "good")
     assert (john["primary_scoring_zone"], john["universal_player_id"]) == ("mid_range", None)
-    stored = _only(_stored(out.rows), "johnroe")
+    stored = _only(stored_rows(psza, out.rows), "johnroe")
     assert (stored["mid_range_pct_last_10"], stored["three_pt_pct_last_10"]) == (0.432, 0.333)
     # NYK is not in the schedule: nothing expected, so no percentage and not ready (D4).
     assert (stored["expected_games_count"], stored["completeness_percentage"], stored["is_production_ready"]) == (
@@ -262,7 +263,7 @@ def test_compute_window_ties_break_by_game_id_descending() -> None:
 def test_compute_with_no_input_rows() -> None:
     out = psza.compute(player_game_summary=_frame([]), schedule=_p_schedule(), analysis_dates=[D])
     assert out.rows.is_empty() and out.failures.is_empty()
-    assert _stored(out.rows).columns == psza.TABLE.column_names
+    assert stored_rows(psza, out.rows).columns == psza.TABLE.column_names
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -380,19 +381,7 @@ def _row_of(player: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _only(rows: pl.DataFrame, player: str) -> dict[str, Any]:
-    found = rows.filter(pl.col("player_lookup") == player)
-    assert found.height == 1, f"{player}: {found.height} rows"
-    return found.row(0, named=True)
-
-
-def _stored(rows: pl.DataFrame) -> pl.DataFrame:
-    """The rows as the pipeline writes them: run columns stamped, then conformed to the registry (D7)."""
-    stamped = rows.with_columns(
-        processor_version=pl.lit(psza.VERSION),
-        run_id=pl.lit("test-run"),
-        processed_at=pl.lit(datetime(2025, 1, 16, 12, tzinfo=UTC)),
-    )
-    return psza.TABLE.conform(stamped)
+    return only(rows, "player_lookup", player)
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:

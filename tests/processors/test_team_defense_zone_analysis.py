@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 from nbaray.processors import FAILURE_COLUMNS, INSUFFICIENT_DATA
 from nbaray.processors import team_defense_zone_analysis as tdza
 from nbaray.schemas.phase3 import SCHEDULE, TEAM_DEFENSE_GAME_SUMMARY
+from tests.processors.support import only, stored_rows
 
 D = date(2025, 1, 16)  # T1-T3 moved from 2025-01-15 so that no game falls on D (D1)
 APPROX = {"rel": 1e-12}
@@ -121,18 +122,18 @@ def test_compute_t2_bos_unrounded_and_stored() -> None:
         assert bos[column] == pytest.approx(value, **APPROX), column
     assert (bos["games_in_sample"], bos["strongest_zone"], bos["weakest_zone"]) == (15, "perimeter", "mid_range")
     assert (bos["data_quality_tier"], bos["calculation_notes"], bos["analysis_date"]) == ("high", None, D)
-    stored = _only(_stored(out.rows), "BOS")
+    stored = _only(stored_rows(tdza, out.rows), "BOS")
     assert {c: stored[c] for c in BOS_STORED} == BOS_STORED
 
 
 def test_conform_stores_the_double_nearest_to_the_rounded_decimal() -> None:
     out = tdza.compute(team_defense_game_summary=_t_games(), schedule=_t_schedule(), analysis_dates=[D])
-    assert _only(_stored(out.rows), "BOS")["paint_points_allowed_per_game"] == 40.3
+    assert _only(stored_rows(tdza, out.rows), "BOS")["paint_points_allowed_per_game"] == 40.3
 
 
 def test_compute_t2_completeness_counts_home_and_away_games() -> None:
     out = tdza.compute(team_defense_game_summary=_t_games(), schedule=_t_schedule(), analysis_dates=[D])
-    bos = _only(_stored(out.rows), "BOS")
+    bos = _only(stored_rows(tdza, out.rows), "BOS")
     assert (bos["expected_games_count"], bos["actual_games_count"]) == (42, 42)
     assert (bos["completeness_percentage"], bos["is_production_ready"]) == (100.0, True)
 
@@ -166,7 +167,7 @@ def test_compute_t3b_uta_without_paint_and_mid_range_data() -> None:
         assert uta[column] == pytest.approx(value, **APPROX), column
     assert (uta["strongest_zone"], uta["weakest_zone"]) == ("perimeter", "perimeter")
     assert uta["calculation_notes"] == "No paint attempts; No mid-range attempts"
-    stored = _only(_stored(out.rows), "UTA")
+    stored = _only(stored_rows(tdza, out.rows), "UTA")
     assert (stored["three_pt_pct_allowed_last_15"], stored["three_pt_defense_vs_league_avg"]) == (0.333, -2.11)
     assert (stored["defensive_rating_last_15"], stored["opponent_pace"]) == (113.0, 99.5)
 
@@ -323,7 +324,7 @@ def test_compute_window_ties_break_by_game_id_descending() -> None:
 def test_compute_with_no_input_rows() -> None:
     out = tdza.compute(team_defense_game_summary=_frame([]), schedule=_t_schedule(), analysis_dates=[D])
     assert out.rows.is_empty() and out.failures.is_empty()
-    assert _stored(out.rows).columns == tdza.TABLE.column_names
+    assert stored_rows(tdza, out.rows).columns == tdza.TABLE.column_names
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -454,19 +455,7 @@ def _row_of(team: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _only(rows: pl.DataFrame, team: str) -> dict[str, Any]:
-    found = rows.filter(pl.col("team_abbr") == team)
-    assert found.height == 1, f"{team}: {found.height} rows"
-    return found.row(0, named=True)
-
-
-def _stored(rows: pl.DataFrame) -> pl.DataFrame:
-    """The rows as the pipeline writes them: run columns stamped, then conformed to the registry (D7)."""
-    stamped = rows.with_columns(
-        processor_version=pl.lit(tdza.VERSION),
-        run_id=pl.lit("test-run"),
-        processed_at=pl.lit(datetime(2025, 1, 16, 12, tzinfo=UTC)),
-    )
-    return tdza.TABLE.conform(stamped)
+    return only(rows, "team_abbr", team)
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
