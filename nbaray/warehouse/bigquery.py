@@ -5,13 +5,13 @@ A run writes in two steps (see `Warehouse.stage_partitions` / `commit_run`):
 * each Ray task loads its rows, per table, into its own staging table
   `{dataset}._staging_{run}_{table}_{first date}_{hash of its dates}` with one Parquet load job
   (WRITE_TRUNCATE, so a retried task overwrites what its first attempt staged);
-* the driver then publishes each table with ONE multi-statement transaction: DELETE the run's dates,
-  INSERT the staged rows of those dates, check that no key is duplicated, COMMIT; then drops the
-  staging tables.
+* the driver then publishes every table with ONE multi-statement transaction: per table, DELETE the
+  run's dates, INSERT the staged rows of those dates, check that no key is duplicated; then COMMIT
+  and drop the staging tables.
 
 Partition decorators (`table$YYYYMMDD` + WRITE_TRUNCATE) are deliberately not used: no emulator runs
-them correctly, so that path could not be tested. The transaction is atomic per table on BigQuery
-and on the emulator alike.
+them correctly, so that path could not be tested. The transaction is atomic across the tables on
+BigQuery and on the emulator alike.
 
 Identifiers (project, dataset, table, column) come from the config and the schema registry only and
 are checked against BigQuery's identifier rules before they reach SQL; values travel as query
@@ -432,22 +432,24 @@ class BigQueryWarehouse(Warehouse):
         self._client.update_table(staged, ["expires"], retry=RETRY, timeout=API_TIMEOUT_S)
 
     def commit_run(self, run_id: str, tables: Sequence[TableSchema], dates: Sequence[date]) -> None:
-        """Per table, one transaction: delete `dates`, insert the staged rows of `dates`, then drop the staging.
+        """One transaction for every table: delete `dates`, insert the staged rows of `dates`; then drop the staging.
 
-        Staged rows of dates not in `dates` (a failed task's) are not published. A failed table keeps
-        its staging tables and raises; tables committed before it stay committed.
+        Staged rows of dates not in `dates` (a failed task's) are not published. A failed commit
+        changes no table and keeps the staging tables (they expire on their own).
         """
         days = sorted({_day(d) for d in dates})
         for table in tables:
             self._check(table)
-        for table in tables:
-            staged = self.staged_tables(run_id, table)
-            if days:
+        staged = {table: self.staged_tables(run_id, table) for table in tables}
+        if days:
+            for table in tables:
                 self._ensure_table(table)
-                with _api_errors(f"committing {table.qualified_name}"):
-                    self._publish(table, staged, days)
-                log.info("%s: published %d dates from %d staging tables", table.qualified_name, len(days), len(staged))
-            self._drop(table, staged)
+            with _api_errors(f"committing {', '.join(t.qualified_name for t in tables)}"):
+                self._publish(staged, days)
+            for table, names in staged.items():
+                log.info("%s: published %d dates from %d staging tables", table.qualified_name, len(days), len(names))
+        for table, names in staged.items():
+            self._drop(table, names)
 
     def abort_run(self, run_id: str, tables: Sequence[TableSchema]) -> None:
         for table in tables:
@@ -455,25 +457,11 @@ class BigQueryWarehouse(Warehouse):
         for table in tables:
             self._drop(table, self.staged_tables(run_id, table))
 
-    def _publish(self, table: TableSchema, staged: list[str], days: list[date]) -> None:
-        target = self._sql_table(table)
-        partition = f"`{checked_identifier(table.partition, 'column')}`"
-        columns = ", ".join(f"`{checked_identifier(c, 'column')}`" for c in table.column_names)
-        key = ", ".join(f"`{checked_identifier(c, 'column')}`" for c in table.key)
-        key_fields = ", ".join(f"`{c}` AS `{c}`" for c in table.key)  # the emulator leaves unaliased fields unnamed
-        statements = ["BEGIN TRANSACTION;", f"DELETE FROM {target} WHERE {partition} IN UNNEST(@dates);"]
-        for start in range(0, len(staged), SOURCES_PER_INSERT):
-            sources = " UNION ALL ".join(
-                f"SELECT {columns} FROM {self._sql_table(table, name)} WHERE {partition} IN UNNEST(@dates)"
-                for name in staged[start : start + SOURCES_PER_INSERT]
-            )
-            statements.append(f"INSERT INTO {target} ({columns}) {sources};")
-        if staged:
-            # Two stagings of one date in a run would duplicate keys: fail, and the transaction rolls back.
-            statements.append(
-                f"SELECT ERROR(CONCAT('duplicate key in staged rows: ', TO_JSON_STRING(STRUCT({key_fields})))) "
-                f"FROM {target} WHERE {partition} IN UNNEST(@dates) GROUP BY {key} HAVING COUNT(*) > 1;"
-            )
+    def _publish(self, staged: Mapping[TableSchema, list[str]], days: list[date]) -> None:
+        """One multi-statement transaction over every table: readers see all tables old or all new."""
+        statements = ["BEGIN TRANSACTION;"]
+        for table, names in staged.items():
+            statements += self._replace_statements(table, names)
         statements.append("COMMIT TRANSACTION;")
         job = self._client.query(
             "\n".join(statements),
@@ -484,6 +472,30 @@ class BigQueryWarehouse(Warehouse):
             timeout=API_TIMEOUT_S,
         )
         job.result(retry=RETRY, timeout=JOB_TIMEOUT_S)
+
+    def _replace_statements(self, table: TableSchema, staged: list[str]) -> list[str]:
+        """DELETE the dates of `@dates` from `table`, INSERT them from `staged`, fail on a duplicated key."""
+        target = self._sql_table(table)
+        partition = f"`{checked_identifier(table.partition, 'column')}`"
+        columns = ", ".join(f"`{checked_identifier(c, 'column')}`" for c in table.column_names)
+        key = ", ".join(f"`{checked_identifier(c, 'column')}`" for c in table.key)
+        key_fields = ", ".join(f"`{c}` AS `{c}`" for c in table.key)  # the emulator leaves unaliased fields unnamed
+        statements = [f"DELETE FROM {target} WHERE {partition} IN UNNEST(@dates);"]
+        for start in range(0, len(staged), SOURCES_PER_INSERT):
+            # Staging tables are loaded with the registry's columns in its order, so `*` is that list;
+            # it keeps a long run's script (about 1,300 sources over seven tables) short.
+            sources = " UNION ALL ".join(
+                f"SELECT * FROM {self._sql_table(table, name)} WHERE {partition} IN UNNEST(@dates)"
+                for name in staged[start : start + SOURCES_PER_INSERT]
+            )
+            statements.append(f"INSERT INTO {target} ({columns}) {sources};")
+        if staged:
+            # Two stagings of one date in a run would duplicate keys: fail, and the transaction rolls back.
+            statements.append(
+                f"SELECT ERROR(CONCAT('duplicate key in staged rows: ', TO_JSON_STRING(STRUCT({key_fields})))) "
+                f"FROM {target} WHERE {partition} IN UNNEST(@dates) GROUP BY {key} HAVING COUNT(*) > 1;"
+            )
+        return statements
 
     def staged_tables(self, run_id: str, table: TableSchema) -> list[str]:
         """Names of the staging tables run `run_id` loaded for `table`."""

@@ -221,6 +221,24 @@ def test_bigquery_commit_that_would_duplicate_keys_changes_nothing(bigquery) -> 
     assert read_keys(bigquery) == [(D1, "old", "run-1")]
 
 
+def test_bigquery_commit_is_one_transaction_across_tables(bigquery) -> None:
+    """The failures table's duplicate key fails the commit, and the composite table, listed first, keeps its rows."""
+    bigquery.replace_partitions({TABLE: composite_rows((D1, "old")), PRECOMPUTE_FAILURES: failure_rows(D1)}, [D1])
+    bigquery.stage_partitions("run-2", {TABLE: composite_rows((D1, "a"), run_id="run-2")}, [D1])
+    for dates in ([D1], [D1, D2]):  # two stagings of one failure row
+        bigquery.stage_partitions("run-2", {PRECOMPUTE_FAILURES: failure_rows(D1)}, dates)
+    with pytest.raises(NbarayError, match="duplicate key"):
+        bigquery.commit_run("run-2", [TABLE, PRECOMPUTE_FAILURES], [D1])
+    assert read_keys(bigquery) == [(D1, "old", "run-1")]
+    assert bigquery.read(PRECOMPUTE_FAILURES).height == 1
+    # Without the clash both tables switch together.
+    bigquery.abort_run("run-2", [TABLE, PRECOMPUTE_FAILURES])
+    bigquery.stage_partitions("run-3", {TABLE: composite_rows((D1, "a"), run_id="run-3")}, [D1])
+    bigquery.commit_run("run-3", [TABLE, PRECOMPUTE_FAILURES], [D1])
+    assert read_keys(bigquery) == [(D1, "a", "run-3")]
+    assert bigquery.read(PRECOMPUTE_FAILURES).is_empty()
+
+
 def test_bigquery_commit_publishes_only_the_given_dates(bigquery) -> None:
     bigquery.stage_partitions("run-2", {TABLE: composite_rows((D1, "a"), (D2, "b"))}, [D1, D2])
     bigquery.commit_run("run-2", [TABLE], [D2])  # D1's task "failed": the driver leaves it out
