@@ -22,7 +22,7 @@ from nbaray.pipeline.run_dates import RunStamp, output_tables, run_dates
 from nbaray.schemas.columns import TableSchema
 from nbaray.schemas.precompute import BACKFILL_LEDGER
 from nbaray.season_calendar import chunks, opening_nights, processable_dates, season_year
-from nbaray.warehouse.base import WarehouseConfig, open_warehouse
+from nbaray.warehouse.base import Warehouse, WarehouseConfig, open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -184,19 +184,18 @@ def backfill(
     if bootstrap:
         warehouse.replace_partitions({t: t.empty() for t in output_tables()}, bootstrap)
 
+    tables = [*output_tables(), BACKFILL_LEDGER]
     try:
         with ray_session(address, num_cpus):
             summary.dates_per_task = dates_per_task or dates_per_task_for(len(dates), _cluster_cpus())
             batches = _task_batches(dates, summary.dates_per_task)
             reports = _run_tasks(inputs, batches, config, stamp, (start, end), progress, summary)
+        summary.reports = sorted(reports, key=lambda r: r.analysis_date)
+        started = time.perf_counter()
+        warehouse.commit_run(stamp.run_id, tables, [r.analysis_date for r in reports if r.rows])
     except BaseException:
-        warehouse.abort_run(stamp.run_id, [*output_tables(), BACKFILL_LEDGER])
+        _abandon(warehouse, stamp.run_id, tables)
         raise
-    summary.reports = sorted(reports, key=lambda r: r.analysis_date)
-    started = time.perf_counter()
-    warehouse.commit_run(
-        stamp.run_id, [*output_tables(), BACKFILL_LEDGER], [r.analysis_date for r in reports if r.rows]
-    )
     summary.phase_seconds = {"read_inputs": read_seconds, **summary.phase_seconds,
                              "commit": time.perf_counter() - started}  # fmt: skip
     for line in summary.lines():
@@ -249,6 +248,14 @@ def _run_tasks(
     summary.wall_seconds = ended - started
     summary.phase_seconds = {"put_inputs": submitted - started, "tasks": ended - submitted}
     return reports
+
+
+def _abandon(warehouse: Warehouse, run_id: str, tables: list[TableSchema]) -> None:
+    """Drop what a failed run staged; its targets are untouched. The run's own error is what matters."""
+    try:
+        warehouse.abort_run(run_id, tables)
+    except Exception as error:  # e.g. the store is unreachable: staging expires on its own (BigQuery)
+        log.warning("could not remove what run %s staged: %s", run_id, error)
 
 
 def _cluster_cpus() -> float:

@@ -435,7 +435,7 @@ class BigQueryWarehouse(Warehouse):
         """One transaction for every table: delete `dates`, insert the staged rows of `dates`; then drop the staging.
 
         Staged rows of dates not in `dates` (a failed task's) are not published. A failed commit
-        changes no table and keeps the staging tables (they expire on their own).
+        changes no table and keeps the staging tables for the caller to drop (`abort_run`).
         """
         days = sorted({_day(d) for d in dates})
         for table in tables:

@@ -5,21 +5,27 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
+import logging
 import os
 import pickle
 import subprocess
 import sys
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from nbaray.errors import ConfigError, InputError, NbarayError
+from nbaray.loading import load_tables
+from nbaray.pipeline.backfill import backfill
+from nbaray.pipeline.run_dates import output_tables
 from nbaray.schemas.columns import Column, TableSchema
-from nbaray.schemas.precompute import PLAYER_COMPOSITE_FACTORS, PRECOMPUTE_FAILURES
+from nbaray.schemas.precompute import BACKFILL_LEDGER, PLAYER_COMPOSITE_FACTORS, PRECOMPUTE_FAILURES
 from nbaray.schemas.predictions import ML_FEATURE_STORE_V2
+from nbaray.season_calendar import date_range, opening_nights
+from nbaray.synth import generate_seasons
 from nbaray.warehouse.base import BigQueryConfig, LocalConfig, Warehouse, open_warehouse, warehouse_config
 
 from .conftest import Emulator
@@ -361,6 +367,29 @@ def test_bigquery_transient_errors_are_retried(bigquery_emulator: Emulator, data
     assert partitions.rows() == [(D1, 1), (D2, 1)] and counted == 2
 
 
+@pytest.mark.ray
+def test_bigquery_backfill_whose_commit_fails_changes_nothing_and_drops_its_staging(
+    ray_cluster, bigquery_emulator: Emulator, dataset_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    season = generate_seasons([2023], seed=5)
+    start = opening_nights(season["nba_raw.nbac_schedule"])[2023] + timedelta(days=40)  # no bootstrap date
+    end = start + timedelta(days=2)
+    config = bigquery_emulator.config(dataset_prefix)
+    warehouse = open_warehouse(config)
+    inputs = {name: frame.filter(pl.col("game_date") <= end) for name, frame in season.items()}
+    load_tables(warehouse, inputs, date_range(date(2023, 10, 1), end))
+    caplog.set_level(logging.INFO, logger="nbaray")
+    proxy = _FaultyProxy(bigquery_emulator.api_endpoint, refuse=b"BEGIN TRANSACTION")
+    with proxy, pytest.raises(NbarayError, match="committing"):
+        backfill(bigquery_emulator.config(dataset_prefix, api_endpoint=proxy.url), start, end,
+                 dates_per_task=1, progress=False)  # fmt: skip
+    assert proxy.refused >= 1
+    (run_id,) = {m.split()[1].rstrip(":") for m in caplog.messages if m.startswith("run ")}
+    for table in (*output_tables(), BACKFILL_LEDGER):
+        assert warehouse.read(table, start, end).is_empty(), table.qualified_name
+        assert warehouse.staged_tables(run_id, table) == [], table.qualified_name
+
+
 # --- configuration ---
 
 
@@ -399,9 +428,11 @@ class _FaultyProxy:
     A faulted request never reaches the emulator, so a retry cannot double-apply it.
     """
 
-    def __init__(self, upstream: str, failures: tuple[str, ...]) -> None:
+    def __init__(self, upstream: str, failures: tuple[str, ...] = (), refuse: bytes | None = None) -> None:
         self.upstream = upstream.removeprefix("http://")
         self.failures = list(failures)
+        self.refuse = refuse  # a request whose body holds this is refused, every time, as a bad query
+        self.refused = 0
         self.injected = 0
         self.forwarded = 0
         self._lock = threading.Lock()
@@ -436,6 +467,14 @@ class _FaultyProxy:
 
             def _relay(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.refuse is not None and proxy.refuse in body:
+                    with proxy._lock:
+                        proxy.refused += 1
+                    payload = json.dumps(
+                        {"error": {"code": 400, "message": "refused", "errors": [{"reason": "invalidQuery"}]}}
+                    ).encode()
+                    self._reply(400, {"Content-Type": "application/json"}, payload)
+                    return
                 fault = proxy._next_fault()
                 if fault == "reset":
                     self.close_connection = True
