@@ -28,10 +28,9 @@ def season_window_start(day: date) -> date:
     return date(season_year(day), 10, 1)
 
 
-def season_year_expr(column: str) -> pl.Expr:
-    """`season_year` of a date column, as an expression."""
-    d = pl.col(column)
-    return pl.when(d.dt.month() >= 10).then(d.dt.year()).otherwise(d.dt.year() - 1).cast(pl.Int64)
+def season_year_of(day: pl.Expr) -> pl.Expr:
+    """`season_year` of a date expression: October onwards is the new season."""
+    return pl.when(day.dt.month() >= 10).then(day.dt.year()).otherwise(day.dt.year() - 1).cast(pl.Int64)
 
 
 def opening_nights(schedule: pl.DataFrame) -> dict[int, date]:

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from nbaray.schemas.columns import TableSchema
+from nbaray.season_calendar import season_year
 
 
 def frame(schema: TableSchema, rows: list[dict]) -> pl.DataFrame:
@@ -15,26 +16,22 @@ def frame(schema: TableSchema, rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema.polars_schema) if rows else schema.empty()
 
 
-def season_of(day: date) -> int:
-    return day.year if day.month >= 10 else day.year - 1
-
-
 def box_score(player: str, day: date, team: str, opponent: str, home: bool = True, **stats: object) -> dict:
     away, home_team = (opponent, team) if home else (team, opponent)
     return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_date": day,
             "game_id": f"{day:%Y%m%d}_{away}_{home_team}", "team_abbr": team, "opponent_team_abbr": opponent,
-            "season_year": season_of(day), "is_active": True, **stats}  # fmt: skip
+            "season_year": season_year(day), "is_active": True, **stats}  # fmt: skip
 
 
 def scheduled(day: date, home: str, away: str) -> dict:
-    return {"game_id": f"{day:%Y%m%d}{away}{home}", "game_date": day, "season_year": season_of(day),
+    return {"game_id": f"{day:%Y%m%d}{away}{home}", "game_date": day, "season_year": season_year(day),
             "home_team_tricode": home, "away_team_tricode": away, "game_status": 3,
             "is_regular_season": True}  # fmt: skip
 
 
 def team_game(team: str, day: date, pace: float) -> dict:
     return {"game_id": f"{day:%Y%m%d}_{team}", "game_date": day, "team_abbr": team, "opponent_team_abbr": "UTA",
-            "season_year": season_of(day), "pace": pace, "offensive_rating": 110.0, "home_game": True,
+            "season_year": season_year(day), "pace": pace, "offensive_rating": 110.0, "home_game": True,
             "win_flag": True}  # fmt: skip
 
 

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from nbaray.season_calendar import season_year_of
+
 _ROW = "_row"  # a row's index in the entity-sorted frame
 _NEWEST = "_newest_row"  # the newest row of a window
 _OLDEST = "_oldest_row"  # its oldest row
@@ -27,8 +29,7 @@ def dates_frame(analysis_dates: list[date]) -> pl.DataFrame:
 
 def season_start(analysis_date: pl.Expr) -> pl.Expr:
     """October 1 of the season of each analysis date: where season windows begin."""
-    year = pl.when(analysis_date.dt.month() >= 10).then(analysis_date.dt.year()).otherwise(analysis_date.dt.year() - 1)
-    return pl.date(year, 10, 1)
+    return pl.date(season_year_of(analysis_date), 10, 1)
 
 
 def history_before(

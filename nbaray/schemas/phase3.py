@@ -9,14 +9,10 @@ from __future__ import annotations
 import polars as pl
 
 from nbaray.schemas.columns import TIMESTAMP, Column, RowCheck, TableSchema
+from nbaray.season_calendar import season_year_of
 from nbaray.teams import TEAMS
 
 I64, F64, STR, BOOL, DATE = pl.Int64(), pl.Float64(), pl.String(), pl.Boolean(), pl.Date()
-
-
-def _season_year_of(date_column: str) -> pl.Expr:
-    d = pl.col(date_column)
-    return pl.when(d.dt.month() >= 10).then(d.dt.year()).otherwise(d.dt.year() - 1).cast(pl.Int64)
 
 
 def _non_negative(*columns: str) -> tuple[RowCheck, ...]:
@@ -36,7 +32,7 @@ def _date_in_season(date_column: str = "game_date") -> tuple[RowCheck, ...]:
         RowCheck(
             date_column,
             f"{date_column} lies outside season_year's season (Oct 1 to Sep 30)",
-            _season_year_of(date_column) != pl.col("season_year"),
+            season_year_of(pl.col(date_column)) != pl.col("season_year"),
         ),
     )
 

@@ -18,7 +18,8 @@ from nbaray.schemas.phase3 import (
     UPCOMING_PLAYER_GAME_CONTEXT,
 )
 from nbaray.schemas.precompute import PLAYER_SHOT_ZONE_ANALYSIS
-from tests.rows import assert_values, frame, only_row, season_of
+from nbaray.season_calendar import season_year
+from tests.rows import assert_values, frame, only_row
 
 D = date
 STATS = ["points", "minutes_played", "usage_rate", "ts_pct", "fg_makes", "assisted_fg_makes", "fg_attempts"]
@@ -27,18 +28,18 @@ STATS = ["points", "minutes_played", "usage_rate", "ts_pct", "fg_makes", "assist
 def box_score(player: str, day: date, team: str, opponent: str, **stats: object) -> dict:
     return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_date": day,
             "game_id": f"{day:%Y%m%d}_{opponent}_{team}", "team_abbr": team, "opponent_team_abbr": opponent,
-            "season_year": season_of(day), "is_active": True, **stats}  # fmt: skip
+            "season_year": season_year(day), "is_active": True, **stats}  # fmt: skip
 
 
 def scheduled(day: date, home: str, away: str, status: int = 3) -> dict:
-    return {"game_id": f"{day:%Y%m%d}{home}{away}", "game_date": day, "season_year": season_of(day),
+    return {"game_id": f"{day:%Y%m%d}{home}{away}", "game_date": day, "season_year": season_year(day),
             "home_team_tricode": home, "away_team_tricode": away, "game_status": status,
             "is_regular_season": True}  # fmt: skip
 
 
 def team_game(team: str, day: date, pace: float, rating: float = 110.0) -> dict:
     return {"game_id": f"{day:%Y%m%d}_{team}", "game_date": day, "team_abbr": team, "opponent_team_abbr": "NYK",
-            "season_year": season_of(day), "pace": pace, "offensive_rating": rating, "home_game": True,
+            "season_year": season_year(day), "pace": pace, "offensive_rating": rating, "home_game": True,
             "win_flag": True}  # fmt: skip
 
 
