@@ -18,6 +18,7 @@ from nbaray.schemas.precompute import (
     PLAYER_SHOT_ZONE_ANALYSIS,
     TEAM_DEFENSE_ZONE_ANALYSIS,
 )
+from nbaray.season_calendar import season_year
 
 D = date(2024, 1, 15)
 P4, P3, C, DF = "phase4", "phase3", "calculated", "default"
@@ -41,14 +42,14 @@ def frame(schema: TableSchema | dict, rows: list[dict]) -> pl.DataFrame:
 
 
 def box_score(player: str, day: date, points: int, ft_makes: int, minutes: float) -> dict:
-    season = day.year if day.month >= 10 else day.year - 1
+    season = season_year(day)
     return {"player_lookup": player, "universal_player_id": f"{player}_001", "game_id": f"{day:%Y%m%d}_NYK_BOS",
             "game_date": day, "team_abbr": "BOS", "opponent_team_abbr": "NYK", "season_year": season,
             "is_active": True, "points": points, "ft_makes": ft_makes, "minutes_played": minutes}  # fmt: skip
 
 
 def team_game(day: date, win: bool) -> dict:
-    season = day.year if day.month >= 10 else day.year - 1
+    season = season_year(day)
     return {"game_id": f"{day:%Y%m%d}_NYK_BOS", "game_date": day, "team_abbr": "BOS", "opponent_team_abbr": "NYK",
             "season_year": season, "pace": 100.0, "offensive_rating": 110.0, "home_game": True, "win_flag": win}  # fmt: skip
 

@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 from nbaray.processors import FAILURE_COLUMNS, INSUFFICIENT_DATA
 from nbaray.processors import player_shot_zone_analysis as psza
 from nbaray.schemas.phase3 import PLAYER_GAME_SUMMARY, SCHEDULE
+from nbaray.season_calendar import season_year
 from tests.processors.support import only, stored_rows
 
 D = date(2025, 1, 16)  # P1-P3 moved from 2025-01-15 so that no game falls on D (D1)
@@ -286,7 +287,7 @@ def _row(player: str, day: date, **stats: Any) -> dict[str, Any]:
     return {
         "player_lookup": player, "universal_player_id": f"{player}_001", "game_id": f"{day:%Y%m%d}_LAC_BOS",
         "game_date": day, "team_abbr": "BOS", "opponent_team_abbr": "LAC",
-        "season_year": day.year if day.month >= 10 else day.year - 1, "is_active": True, "minutes_played": 30.0,
+        "season_year": season_year(day), "is_active": True, "minutes_played": 30.0,
         "fg_attempts": zone_attempts, **stats,
     }  # fmt: skip
 
@@ -325,7 +326,7 @@ def _p_games() -> pl.DataFrame:
 
 def _schedule(games: list[tuple[date, str, str]], status: int = 3) -> pl.DataFrame:
     return pl.DataFrame(
-        [{"game_id": f"00224{i:05d}", "game_date": day, "season_year": day.year if day.month >= 10 else day.year - 1,
+        [{"game_id": f"00224{i:05d}", "game_date": day, "season_year": season_year(day),
           "home_team_tricode": home, "away_team_tricode": away, "game_status": status, "is_regular_season": True}
          for i, (day, home, away) in enumerate(games)],
         schema=SCHEDULE.polars_schema,

@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 from nbaray.processors import FAILURE_COLUMNS, INSUFFICIENT_DATA
 from nbaray.processors import team_defense_zone_analysis as tdza
 from nbaray.schemas.phase3 import SCHEDULE, TEAM_DEFENSE_GAME_SUMMARY
+from nbaray.season_calendar import season_year
 from tests.processors.support import only, stored_rows
 
 D = date(2025, 1, 16)  # T1-T3 moved from 2025-01-15 so that no game falls on D (D1)
@@ -333,7 +334,7 @@ def test_compute_with_no_input_rows() -> None:
 def _row(team: str, day: date, **stats: Any) -> dict[str, Any]:
     return {
         "game_id": f"{day:%Y%m%d}_LAC_{team}", "game_date": day, "defending_team_abbr": team,
-        "opponent_team_abbr": "LAC", "season_year": day.year if day.month >= 10 else day.year - 1, **stats,
+        "opponent_team_abbr": "LAC", "season_year": season_year(day), **stats,
     }  # fmt: skip
 
 
@@ -402,7 +403,7 @@ def _t_games() -> pl.DataFrame:
 
 def _schedule(games: list[tuple[date, str, str]], status: int = 3) -> pl.DataFrame:
     return pl.DataFrame(
-        [{"game_id": f"00224{i:05d}", "game_date": day, "season_year": day.year if day.month >= 10 else day.year - 1,
+        [{"game_id": f"00224{i:05d}", "game_date": day, "season_year": season_year(day),
           "home_team_tricode": home, "away_team_tricode": away, "game_status": status, "is_regular_season": True}
          for i, (day, home, away) in enumerate(games)],
         schema=SCHEDULE.polars_schema,
